@@ -1,0 +1,184 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.sanitize import sanitize_html
+
+
+class Category(models.Model):
+    """A source publication, such as 大众证券报; the old site's categories."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    slug = models.SlugField(
+        "网址别名",
+        max_length=100,
+        unique=True,
+        help_text="小写英文字母、数字或连字符，用在网址中，如 dazhongzhengquanbao。",
+    )
+    description = models.TextField("简介", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "分类"
+        verbose_name_plural = "分类"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug.lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tag links with a real foreign key to the article (indexable, joinable)."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "文章标签"
+        verbose_name_plural = "文章标签"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="articles_taggedarticle_unique"
+            )
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one publish gate: published, and due (published_at has come)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bulk paths (importer, seeding) skip save(); the sanitizer must not be skipped.
+        objs = list(objs)
+        for obj in objs:
+            obj.prepare_for_save()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "body" in fields:
+            for obj in objs:
+                obj.body = sanitize_html(obj.body)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+def new_article_slug():
+    """A short, unique, ASCII key for a new article's URL; never regenerated."""
+    return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4)}"
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    title = models.CharField("标题", max_length=300)
+    slug = models.SlugField(
+        "网址键",
+        max_length=64,
+        unique=True,
+        default=new_article_slug,
+        help_text="文章网址的一部分，创建后不再改变。",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name="分类", on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="以逗号分隔。")
+    source_name = models.CharField(
+        "来源", max_length=100, blank=True, help_text="原文所在的媒体，如 大众证券报。"
+    )
+    source_url = models.URLField(
+        "原文链接",
+        max_length=500,
+        blank=True,
+        help_text="可选；同一原文链接只能对应一篇文章。",
+    )
+    summary = models.TextField("摘要", blank=True, help_text="纯文本，显示在列表和搜索结果中。")
+    body = models.TextField("正文", blank=True, help_text="HTML；保存时会去除脚本等不安全内容。")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "发布时间",
+        null=True,
+        blank=True,
+        help_text="北京时间。发布状态的文章在此时刻之后对读者可见；留空则在发布时取当前时间。",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~Q(source_url=""),
+                name="articles_article_unique_source_url",
+                violation_error_message="已有文章使用这个原文链接。",
+            )
+        ]
+        indexes = [
+            # Home page and feeds: newest published first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_published_idx",
+            ),
+            # Category pages: one category, newest published first.
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_category_pub_idx",
+            ),
+            models.Index(fields=["status", "-published_at"], name="article_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.prepare_for_save()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "published_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def prepare_for_save(self):
+        """Normalise fields the way every write path must: sanitized body, a date once published."""
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = f"{settings.SITE_NAME} 编辑后台"
+admin.site.site_title = f"{settings.SITE_NAME} 编辑后台"
+admin.site.index_title = "内容管理"
+
+urlpatterns = [
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+handler400 = "finews.views.bad_request"
+handler403 = "finews.views.permission_denied"
+handler500 = "finews.views.server_error"
