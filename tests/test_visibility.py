@@ -1,0 +1,107 @@
+"""The draft-leak matrix: what each kind of visitor sees on every public surface.
+
+A draft and a future-dated ("scheduled") article must never appear on any public
+surface, whoever asks, while the published article appears everywhere it
+belongs. Staff preview is the one exception and is tested with the preview.
+Add every new public surface to SURFACES.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED_TITLE = "已上线的新闻PUBLISHEDqx7"
+DRAFT_TITLE = "编辑中的草稿DRAFTzk3"
+FUTURE_TITLE = "明天才发布的新闻FUTUREwm9"
+
+
+@pytest.fixture
+def matrix_articles():
+    category = make_category(name="矩阵来源", slug="matrix")
+    common = {"category": category, "tags": ["矩阵标签"]}
+    published = make_article(title=PUBLISHED_TITLE, slug="matrix-published", **common)
+    draft = make_article(
+        title=DRAFT_TITLE, slug="matrix-draft", status=Article.Status.DRAFT, **common
+    )
+    future = make_article(
+        title=FUTURE_TITLE,
+        slug="matrix-future",
+        published_at=timezone.now() + timedelta(days=1),
+        **common,
+    )
+    return {"published": published, "draft": draft, "future": future}
+
+
+def _user(username, *, is_staff=False, perms=()):
+    user = User.objects.create_user(username, password="pw-matrix-1")
+    user.is_staff = is_staff
+    user.save()
+    for codename in perms:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+@pytest.fixture(params=["anonymous", "reader", "staff_without_perm", "staff_with_perm"])
+def visitor(request, client):
+    if request.param != "anonymous":
+        user = {
+            "reader": lambda: _user("reader"),
+            "staff_without_perm": lambda: _user("staffnoperm", is_staff=True),
+            "staff_with_perm": lambda: _user(
+                "staffperm", is_staff=True, perms=["change_article", "view_article"]
+            ),
+        }[request.param]()
+        client.force_login(user)
+    client.kind = request.param
+    return client
+
+
+# (name, url builder) — every public surface that lists or shows articles.
+LIST_SURFACES = {
+    "home": lambda a: reverse("articles:home"),
+    "category": lambda a: reverse("articles:category", args=["matrix"]),
+    "tag": lambda a: reverse("articles:tag", args=["矩阵标签"]),
+}
+
+
+@pytest.mark.parametrize("surface", sorted(LIST_SURFACES))
+def test_lists_show_published_only(visitor, matrix_articles, surface):
+    """Lists show the published article and neither the draft nor the future one."""
+    response = visitor.get(LIST_SURFACES[surface](matrix_articles))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert PUBLISHED_TITLE in body
+    assert DRAFT_TITLE not in body
+    assert FUTURE_TITLE not in body
+
+
+@pytest.mark.parametrize("which", ["draft", "future"])
+def test_unpublished_detail_is_404_for_everyone(visitor, matrix_articles, which):
+    """The public article URL of a draft or a future article is 404, even for staff."""
+    response = visitor.get(matrix_articles[which].get_absolute_url())
+    assert response.status_code == 404
+    assert DRAFT_TITLE not in response.content.decode()
+    assert FUTURE_TITLE not in response.content.decode()
+
+
+def test_published_detail_is_visible(visitor, matrix_articles):
+    """The published article's page shows it to every kind of visitor."""
+    response = visitor.get(matrix_articles["published"].get_absolute_url())
+    assert response.status_code == 200
+    assert PUBLISHED_TITLE in response.content.decode()
+
+
+def test_category_index_counts_published_only(visitor, matrix_articles):
+    """The list of sources counts only published articles (1, not 3)."""
+    response = visitor.get(reverse("articles:category_index"))
+    assert response.status_code == 200
+    category = next(c for c in response.context["categories"] if c.slug == "matrix")
+    assert category.article_count == 1
