@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.db.models.functions import Coalesce, Now
 
@@ -31,6 +32,8 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
+    # A source URL typed without a scheme is taken as https:// (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # A COUNT(*) over the whole archive on every change-list view is not worth it.
     show_full_result_count = False
     fieldsets = [
