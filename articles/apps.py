@@ -5,3 +5,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "新闻"
+
+    def ready(self):
+        from articles import history  # noqa: F401  (connects the version signal)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -74,6 +75,15 @@ class ArticleQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
+class TagSnapshot(models.Model):
+    """Extra column of each article version: its tags, as text (tags live in another table)."""
+
+    tag_names = models.TextField("标签", blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 def new_article_slug():
     """A short, unique, ASCII key for a new article's URL; never regenerated."""
     return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4)}"
@@ -83,6 +93,11 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
+        # Off the site but kept: its URL answers 410 Gone.
+        WITHDRAWN = "withdrawn", "已撤下"
+
+    #: Shown for a published article whose published_at is still ahead.
+    SCHEDULED_LABEL = "已排期"
 
     title = models.CharField("标题", max_length=300)
     slug = models.SlugField(
@@ -124,14 +139,37 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a version (who, when, what); see articles/history.py.
+    history = HistoricalRecords(
+        bases=[TagSnapshot], verbose_name="文章版本", cascade_delete_history=False
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
         verbose_name = "文章"
         verbose_name_plural = "文章"
+        permissions = [("publish_article", "可以发布、排期、撤下文章")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_url"],
@@ -176,6 +214,19 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def status_label(self):
+        """草稿 / 已排期 / 已发布 / 已撤下, as editors say it."""
+        return self.SCHEDULED_LABEL if self.is_scheduled else self.get_status_display()
 
     def prepare_for_save(self):
         """Normalise fields the way every write path must: sanitized body, a date once published."""

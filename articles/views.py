@@ -3,7 +3,8 @@ from collections import Counter
 from django.conf import settings
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -76,6 +77,19 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return published_articles().prefetch_related("tags")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A withdrawn article is gone on purpose: 410 tells readers and search
+            # engines so (and to drop it), without showing any of it.
+            withdrawn = Article.objects.filter(
+                slug=kwargs["slug"], status=Article.Status.WITHDRAWN
+            ).exists()
+            if withdrawn:
+                return render(request, "410.html", status=410)
+            raise
 
 
 class CategoryIndexView(ListView):

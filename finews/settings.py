@@ -5,6 +5,7 @@ project. ``FINEWS_ENV=production`` is chosen explicitly and then refuses to
 start without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` rather than falling back.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "simple_history",
+    "tinymce",
+    "axes",
     "articles",
 ]
 
@@ -56,6 +60,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Who made a change, for article versions saved outside the admin's own code.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed web logins and refuses locked-out ones (django-axes).
+    "finews.auth.WebLoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "finews.urls"
@@ -146,6 +160,51 @@ STORAGES = {
 # but "ETF" and "etf" are one.
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
+
+# Tag entry in the admin: Chinese separators (，、；) count as commas, and names
+# that differ only in case or full-/half-width form are one tag.
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts
+# for one user name from one address, that pair is locked for the cool-off time.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "finews.auth.client_ip"
+# How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in
+# front of the app; 0 means the peer address itself is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+
+# The body editor in the admin: TinyMCE shipped inside django-tinymce, served
+# from static files (no CDN), configured by data attributes (no inline script).
+TINYMCE_DEFAULT_CONFIG = {
+    "license_key": "gpl",
+    "language": "zh_CN",
+    "height": 480,
+    "menubar": False,
+    "promotion": False,
+    "branding": False,
+    "plugins": "lists link autolink table code",
+    "toolbar": (
+        "undo redo | blocks | bold italic underline strikethrough | "
+        "bullist numlist blockquote | link table | removeformat code"
+    ),
+    "block_formats": "段落=p; 标题 2=h2; 标题 3=h3; 标题 4=h4; 引用=blockquote; 代码=pre",
+    # Offer only what articles/sanitize.py keeps, so saving strips nothing typed here.
+    "valid_elements": (
+        "p,br,hr,strong/b,em/i,u,s,sub,sup,small,mark,"
+        "a[href|title],img[src|alt|title|width|height],ul,ol[start],li,"
+        "blockquote[cite],q[cite],cite,pre,code,h2,h3,h4,h5,h6,figure,figcaption,"
+        "table,caption,thead,tbody,tfoot,tr,th[colspan|rowspan|scope],td[colspan|rowspan]"
+    ),
+    "formats": {"underline": {"inline": "u", "exact": True}},
+    "link_default_target": "",
+    "convert_urls": False,
+    "entity_encoding": "raw",
+}
 
 # The public name of the site, used in titles, feeds and the news sitemap.
 SITE_NAME = env.str("SITE_NAME", default="金融消息")
