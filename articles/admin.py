@@ -77,9 +77,16 @@ def removed_markup(before, after):
     return [f"<{tag}>" for tag in tags] + [f"<{tag}> 的 {name} 属性" for tag, name in attributes]
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
+        formfield_callback = _formfield
         fields = [
             "title", "category", "tags", "summary", "body", "status", "published_at",
             "slug", "author", "source_name", "source_url",
@@ -170,7 +177,6 @@ class ArticleAdmin(admin.ModelAdmin):
         "state_label",
         "published_at",
         "updated_by",
-        "updated_at",
         "preview_link",
     ]
     list_filter = [StatusFilter, ("category", admin.RelatedOnlyFieldListFilter), "published_at"]
@@ -460,7 +466,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return None
         return self._intermediate(
             request,
-            queryset.only("pk", "title"),
+            queryset.select_related(None).only("pk", "title"),
             form,
             "更改分类",
             "admin/articles/article/action_change_category.html",
@@ -489,7 +495,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return None
         return self._intermediate(
             request,
-            queryset.only("pk", "title"),
+            queryset.select_related(None).only("pk", "title"),
             form,
             "添加标签",
             "admin/articles/article/action_add_tags.html",

@@ -97,9 +97,12 @@ def changed_fields(old, new):
 
 
 def field_labels():
-    labels = {name: Article._meta.get_field(name).verbose_name for name in COMPARED_FIELDS[:-1]}
+    labels = {
+        name: str(Article._meta.get_field(name).verbose_name)
+        for name in COMPARED_FIELDS
+        if name != "tag_names"
+    }
     labels["tag_names"] = "标签"
-    labels["author"] = Article._meta.get_field("author").verbose_name
     return labels
 
 

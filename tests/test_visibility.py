@@ -99,6 +99,62 @@ def test_published_detail_is_visible(visitor, matrix_articles):
     assert PUBLISHED_TITLE in response.content.decode()
 
 
+WITHDRAWN_TITLE = "已撤下的新闻WITHDRAWNvb5"
+PREVIEW_MARK = "预览 ·"
+
+
+@pytest.fixture
+def withdrawn_article(matrix_articles):
+    return make_article(
+        title=WITHDRAWN_TITLE,
+        slug="matrix-withdrawn",
+        status=Article.Status.WITHDRAWN,
+        category=matrix_articles["published"].category,
+        tags=["矩阵标签"],
+    )
+
+
+def test_withdrawn_detail_is_410_for_everyone(visitor, withdrawn_article):
+    """A withdrawn article's URL answers 410 Gone with the site's page, without its title."""
+    response = visitor.get(withdrawn_article.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 410
+    assert "文章已撤下" in body
+    assert WITHDRAWN_TITLE not in body
+
+
+@pytest.mark.parametrize("surface", sorted(LIST_SURFACES))
+def test_lists_hide_withdrawn(visitor, withdrawn_article, surface):
+    """A withdrawn article is in no list."""
+    response = visitor.get(LIST_SURFACES[surface]({}))
+    assert response.status_code == 200
+    assert WITHDRAWN_TITLE not in response.content.decode()
+
+
+@pytest.mark.parametrize("which", ["draft", "future", "withdrawn", "published"])
+def test_preview(visitor, matrix_articles, withdrawn_article, which):
+    """Admin preview: only staff with the change permission see any article, marked, uncached."""
+    article = withdrawn_article if which == "withdrawn" else matrix_articles[which]
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    response = visitor.get(url)
+    body = response.content.decode()
+    if visitor.kind == "staff_with_perm":
+        assert response.status_code == 200
+        assert article.title in body
+        assert PREVIEW_MARK in body
+        assert "no-cache" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+        assert "noindex" in response["X-Robots-Tag"]
+        assert 'class="article-body"' in body  # the reader template
+    elif visitor.kind == "staff_without_perm":
+        assert response.status_code == 404
+        assert article.title not in body
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert article.title not in body
+
+
 def test_category_index_counts_published_only(visitor, matrix_articles):
     """The list of sources counts only published articles (1, not 3)."""
     response = visitor.get(reverse("articles:category_index"))
