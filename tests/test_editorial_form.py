@@ -41,7 +41,10 @@ def test_sanitizer_report_lists_what_was_removed(editor_client):
     """Saving a body with a script and an onclick tells the editor both were removed."""
     response = new_article(
         editor_client,
-        body='<p onclick="steal()">正文保留KEEP</p><script>alert(1)</script><iframe src="x"></iframe>',
+        body=(
+            '<p onclick="steal()">正文保留KEEP</p>'
+            '<script>alert(1)</script><iframe src="x"></iframe>'
+        ),
     )
     article = Article.objects.get(title="表单测试FORMtitle")
     assert "正文保留KEEP" in article.body
@@ -55,7 +58,9 @@ def test_sanitizer_report_lists_what_was_removed(editor_client):
 
 def test_clean_body_gives_no_removal_message(editor_client):
     """A body the sanitizer keeps whole produces no removal warning."""
-    response = new_article(editor_client, body='<p>干净<strong>正文</strong><a href="https://a.cn/">链接</a></p>')
+    response = new_article(
+        editor_client, body='<p>干净<strong>正文</strong><a href="https://a.cn/">链接</a></p>'
+    )
     assert not any("已被移除" in str(m) for m in get_messages(response.wsgi_request))
 
 

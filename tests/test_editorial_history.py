@@ -52,7 +52,7 @@ def edited(client):
 
 
 def test_every_save_keeps_a_version_with_who_and_what(client, edited):
-    """Three versions (created + two admin saves), the admin ones by the editor, with what changed."""
+    """Three versions (created + two admin saves); the admin ones name the editor and changes."""
     versions = list(edited.history.order_by("history_date", "history_id"))
     assert len(versions) == 3
     assert [v.history_user.username for v in versions[1:]] == ["bianji", "bianji"]
@@ -76,7 +76,7 @@ def test_diff_between_two_versions(client, edited):
 
 
 def test_restore_an_old_version(client, edited):
-    """Restoring the first version brings back its title, body and tags and records a new version."""
+    """Restoring the first version brings back title, body and tags, as a new version."""
     first = edited.history.order_by("history_date", "history_id").first()
     url = reverse("admin:articles_article_restore", args=[edited.pk, first.history_id])
     response = client.post(url)
