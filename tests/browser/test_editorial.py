@@ -1,0 +1,66 @@
+"""The editorial workflow in a real browser: write with the rich-text editor, schedule, see it live."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.browser.conftest import DESKTOP
+from tests.factories import make_category
+from tests.roles import chief
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TITLE = "浏览器里写的排期快讯BROWSERsched"
+LEAD_SECONDS = 8
+
+
+def test_chief_writes_and_schedules_an_article(live_server, page, screenshot):
+    """A chief logs in, writes with TinyMCE, schedules a few seconds ahead; it goes live then."""
+    chief()
+    make_category(name="浏览器来源", slug="browser-source")
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/admin/")
+    page.fill("#id_username", "zhubian")
+    page.fill("#id_password", "pw-roles-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.fill("#id_title", TITLE)
+    page.locator(".field-category .select2-selection").click()
+    page.locator(".select2-search__field").fill("浏览器")
+    page.locator(".select2-results__option", has_text="浏览器来源").click()
+    page.fill("#id_tags", "排期测试、ETF")
+    editor_body = page.frame_locator("#id_body_ifr").locator("body")
+    editor_body.click()
+    page.keyboard.type("普通文字，")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("加粗的要点")
+    page.keyboard.press("Control+B")
+    page.select_option("#id_status", "published")
+    due = timezone.localtime() + timedelta(seconds=LEAD_SECONDS)
+    page.fill("#id_published_at_0", due.strftime("%Y-%m-%d"))
+    page.fill("#id_published_at_1", due.strftime("%H:%M:%S"))
+    screenshot(page, "admin-write-article")
+    page.click("input[name=_save]")
+    page.wait_for_url(re.compile(r".*/admin/articles/article/$"))
+    assert "已排期" in page.locator("#result_list").inner_text()
+    screenshot(page, "admin-list-scheduled")
+
+    article = Article.objects.get(title=TITLE)
+    assert "<strong>加粗的要点</strong>" in article.body
+    assert sorted(article.tags.names()) == ["ETF", "排期测试"]
+
+    page.goto(live_server.url + "/")
+    assert TITLE not in page.content()
+    time.sleep(max(0, (article.published_at - timezone.now()).total_seconds()) + 0.5)
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=TITLE).first.click()
+    assert page.locator("h1").inner_text() == TITLE
+    assert page.locator(".article-body strong").inner_text() == "加粗的要点"
+    screenshot(page, "article-went-live")
+    assert page.console.errors == []
