@@ -1,4 +1,4 @@
-"""Admin login: throttled by django-axes with a Chinese lockout page; the admin path is set by env."""
+"""Admin login: throttled by django-axes with a Chinese lockout page; admin path set by env."""
 
 import os
 import subprocess
@@ -68,7 +68,7 @@ def test_success_before_the_limit_resets_the_count(client):
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_a_proxy_the_forwarded_client_is_locked(client):
-    """Behind one proxy, X-Forwarded-For's last entry is the client; a forged first entry is ignored."""
+    """Behind one proxy, X-Forwarded-For's last entry is the client; forged entries are ignored."""
     editor()
     for n in range(settings.AXES_FAILURE_LIMIT):
         # A client that forges a new address each time is still one client.

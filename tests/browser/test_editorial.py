@@ -1,4 +1,4 @@
-"""The editorial workflow in a real browser: write with the rich-text editor, schedule, see it live."""
+"""The editorial workflow in a real browser: write with the rich-text editor, schedule, go live."""
 
 import re
 import time
