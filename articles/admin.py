@@ -187,6 +187,8 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["current_state", "created_at", "created_by", "updated_at", "updated_by"]
     actions = ["publish", "withdraw", "change_category", "add_tags"]
     list_per_page = 50
+    # "显示全部" lists up to this many, so hundreds can be ticked on one page.
+    list_max_show_all = 500
     # A COUNT(*) over the whole archive on every change-list view is not worth it.
     show_full_result_count = False
     change_form_template = "admin/articles/article/change_form.html"
@@ -333,7 +335,10 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
         for newer, older in zip(versions, [*versions[1:], None], strict=True):
-            newer.changes = history.changed_fields(older, newer) if older else ["新建"]
+            if older is not None:
+                newer.changes = history.changed_fields(older, newer)
+            else:
+                newer.changes = ["新建"] if newer.history_type == "+" else ["（最早的记录）"]
         by_id = {v.history_id: v for v in versions}
         diff, old, new = None, None, None
         try:

@@ -107,3 +107,17 @@ def test_add_tag_300(chief_client, many, django_assert_max_num_queries):
     assert TaggedArticle.objects.filter(tag__name="新能源").count() == COUNT
     latest = Article.objects.get(pk=many[-1]).history.first()
     assert latest.tag_names == "ETF、新能源"
+
+
+def test_select_all_across_a_filter(chief_client, many):
+    """Select-all on a filtered list changes exactly the filtered articles, via the confirm page."""
+    live = Article.objects.filter(pk__in=many[:10])
+    live.update(status=Article.Status.PUBLISHED, published_at=timezone.now())
+    target = make_category(name="只改草稿")
+    url = CHANGELIST_URL + "?state=draft"
+    data = {"action": "change_category", "_selected_action": many[-1:], "select_across": "1"}
+    page = chief_client.post(url, {**data, "index": "0"})
+    assert f"将以下 {COUNT - 10} 篇文章" in page.content.decode()
+    chief_client.post(url, {**data, "index": "0", "apply": "1", "category": target.pk})
+    assert Article.objects.filter(category=target).count() == COUNT - 10
+    assert not Article.objects.filter(category=target, pk__in=many[:10]).exists()
