@@ -372,12 +372,19 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return redirect("admin:articles_article_history", pk)
         version = get_object_or_404(article.history.all(), history_id=version_id)
-        history.restore(article, version, user=request.user)
+        kept = history.restore(article, version, user=request.user)
         self.message_user(
             request,
             "已恢复到所选版本的内容（标题、分类、标签、摘要、正文、来源）；发布状态未改变。",
             messages.SUCCESS,
         )
+        if kept:
+            self.message_user(
+                request,
+                "以下字段保留了现在的值（旧值已不能用：分类已删除或原文链接已属于别的文章）："
+                + "、".join(kept),
+                messages.WARNING,
+            )
         return redirect("admin:articles_article_change", pk)
 
     def tag_suggestions_view(self, request):

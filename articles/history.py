@@ -127,10 +127,29 @@ def compare(old, new):
 
 
 def restore(article, version, *, user):
-    """Copy an old version's content (not its publication state) back onto the article."""
+    """Copy an old version's content (not its publication state) back onto the article.
+
+    Returns the labels of fields kept as they are because the old value can no
+    longer be used (its category was deleted, its source URL now belongs to
+    another article).
+    """
+    from articles.models import Category
+
+    kept = []
     with transaction.atomic():
         for name in RESTORED_FIELDS:
-            setattr(article, name, getattr(version, name))
+            value = getattr(version, name)
+            if name == "category_id" and not Category.objects.filter(pk=value).exists():
+                kept.append("分类")
+                continue
+            if (
+                name == "source_url"
+                and value
+                and Article.objects.filter(source_url=value).exclude(pk=article.pk).exists()
+            ):
+                kept.append("原文链接")
+                continue
+            setattr(article, name, value)
         article.updated_by = user
         article.skip_history_when_saving = True
         try:
@@ -144,3 +163,4 @@ def restore(article, version, *, user):
         article._tag_names = names
         when = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
         record_versions([article], user=user, reason=f"恢复到 {when} 的版本")
+    return kept

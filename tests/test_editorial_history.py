@@ -140,3 +140,26 @@ def test_bulk_action_records_versions(admin_client):
         assert latest.category_id == target.pk
         assert latest.history_change_reason == "批量改分类为 批量目标"
         assert latest.history_user.username == "admin"
+
+
+def test_restore_keeps_a_source_url_now_taken(client, edited):
+    """Restoring an old source URL that another article now has keeps the current one, no error."""
+    first = edited.history.order_by("history_date", "history_id").first()
+    first.source_url = "https://news.example.cn/taken.html"
+    first.save()
+    make_article(title="后来的文章", source_url="https://news.example.cn/taken.html")
+    url = reverse("admin:articles_article_restore", args=[edited.pk, first.history_id])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "原文链接" in response.content.decode()
+    edited.refresh_from_db()
+    assert edited.title == "初稿标题ORIGINAL"
+    assert edited.source_url == ""
+
+
+def test_history_page_ignores_bad_version_ids(client, edited):
+    """Malformed or unknown version ids in the compare query show the list, not an error."""
+    for query in ({"old": "abc", "new": "1"}, {"old": "999999", "new": "999998"}):
+        response = client.get(history_url(edited), query)
+        assert response.status_code == 200
+        assert "改后标题EDITED" in response.content.decode()
