@@ -111,7 +111,7 @@ class ArticleAdminForm(forms.ModelForm):
                 link = reverse("admin:articles_article_change", args=[other.pk])
                 raise forms.ValidationError(
                     format_html(
-                        '这个原文链接已属于文章 <a href="{}">{}</a>（编号 {}），请勿重复录入。',
+                        '已有文章使用这个原文链接：<a href="{}">{}</a>（编号 {}），请勿重复录入。',
                         link,
                         other.title,
                         other.pk,
@@ -175,6 +175,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "title",
         "category",
         "state_label",
+        "published_tick",
         "published_at",
         "updated_by",
         "preview_link",
@@ -185,7 +186,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["category", "author"]
     readonly_fields = ["current_state", "created_at", "created_by", "updated_at", "updated_by"]
-    actions = ["publish", "withdraw", "change_category", "add_tags"]
+    actions = ["publish", "withdraw", "unpublish", "change_category", "add_tags"]
     list_per_page = 50
     # "显示全部" lists up to this many, so hundreds can be ticked on one page.
     list_max_show_all = 500
@@ -234,6 +235,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def state_label(self, obj):
         css = "scheduled" if obj.is_scheduled else obj.status
         return format_html('<span class="state state-{}">{}</span>', css, obj.status_label)
+
+    @admin.display(description="已上线", boolean=True)
+    def published_tick(self, obj):
+        return obj.is_published
 
     @admin.display(description="当前状态")
     def current_state(self, obj):
@@ -444,6 +449,18 @@ class ArticleAdmin(admin.ModelAdmin):
             )
             self._after_bulk(request, pks, "批量撤下")
         self.message_user(request, f"已撤下 {count} 篇文章。", messages.SUCCESS)
+
+    @admin.action(description="改回草稿（从网站下线，继续修改）", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        with transaction.atomic():
+            count = Article.objects.filter(pk__in=pks).update(
+                status=Article.Status.DRAFT,
+                updated_by=request.user,
+                updated_at=timezone.now(),
+            )
+            self._after_bulk(request, pks, "批量改回草稿")
+        self.message_user(request, f"已将 {count} 篇文章改回草稿。", messages.SUCCESS)
 
     def _intermediate(self, request, queryset, form, title, template):
         context = {

@@ -120,9 +120,10 @@ class TestEditor:
         assert 'value="change_category"' in body
         assert 'value="publish"' not in body
         assert 'value="withdraw"' not in body
+        assert 'value="unpublish"' not in body
         assert 'value="delete_selected"' not in body
 
-    @pytest.mark.parametrize("name", ["publish", "withdraw", "delete_selected"])
+    @pytest.mark.parametrize("name", ["publish", "withdraw", "unpublish", "delete_selected"])
     def test_editor_action_post_is_refused(self, client, name):
         """A direct POST of a publish/withdraw/delete action by an editor changes nothing."""
         client.force_login(editor())
@@ -205,14 +206,22 @@ class TestChief:
         article.refresh_from_db()
         assert article.status == Article.Status.WITHDRAWN
 
-    @pytest.mark.parametrize("name", ["publish", "withdraw"])
-    def test_chief_actions_work(self, client, name):
-        """Publish and withdraw actions change the selected articles for a chief."""
+    @pytest.mark.parametrize(
+        ("name", "before", "after"),
+        [
+            ("publish", "draft", "published"),
+            ("withdraw", "published", "withdrawn"),
+            ("unpublish", "published", "draft"),
+        ],
+    )
+    def test_chief_actions_work(self, client, name, before, after):
+        """Publish, withdraw and back-to-draft actions change the selected articles for a chief."""
         client.force_login(chief())
-        draft = make_article(status=Article.Status.DRAFT, published_at=None)
-        action(client, name, [draft])
-        draft.refresh_from_db()
-        assert draft.status == {"publish": "published", "withdraw": "withdrawn"}[name]
+        article = make_article(status=before)
+        action(client, name, [article])
+        article.refresh_from_db()
+        assert article.status == after
+        assert article.history.first().history_user.username == "zhubian"
 
     def test_chief_deletes(self, client):
         """A chief may delete an article through the delete page."""
