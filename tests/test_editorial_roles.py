@@ -240,6 +240,25 @@ class TestChief:
         assert response.status_code == 302
         assert Category.objects.filter(slug="chiefadd").exists()
 
+    def test_chief_manages_tags_and_editor_cannot(self, client):
+        """Tags themselves (rename, add in the tag admin) are the chief's; editors get 403."""
+        from taggit.models import Tag
+
+        add = reverse("admin:taggit_tag_add")
+        client.force_login(editor("ed2"))
+        assert client.post(add, {"name": "编辑加的标签", "slug": "ed-tag"}).status_code == 403
+        client.force_login(chief("chief2"))
+        assert client.post(add, {"name": "主编加的标签", "slug": "chief-tag"}).status_code == 302
+        assert list(Tag.objects.values_list("name", flat=True)) == ["主编加的标签"]
+
+    def test_preview_link_on_list_and_form(self, client):
+        """The list and the change form both offer a 预览 link to the article's preview."""
+        client.force_login(chief())
+        article = make_article(status=Article.Status.DRAFT, published_at=None)
+        preview = reverse("admin:articles_article_preview", args=[article.pk])
+        assert f'href="{preview}"' in client.get(CHANGELIST_URL).content.decode()
+        assert f'href="{preview}"' in client.get(change_url(article)).content.decode()
+
 
 class TestOthers:
     def test_staff_without_role_cannot_open_articles(self, client):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.browser.conftest import DESKTOP
-from tests.factories import make_category
+from tests.factories import make_article, make_category
 from tests.roles import chief
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,13 @@ def test_chief_writes_and_schedules_an_article(live_server, page, screenshot):
     page.locator(".field-category .select2-selection").click()
     page.locator(".select2-search__field").fill("浏览器")
     page.locator(".select2-results__option", has_text="浏览器来源").click()
-    page.fill("#id_tags", "排期测试、ETF")
+    make_article(tags=["ETF"], status=Article.Status.DRAFT, published_at=None)
+    tags = page.locator("#id_tags")
+    tags.fill("排期测试、")
+    tags.press_sequentially("ET")
+    # The suggestion list offers the existing tag, keeping what was typed before it.
+    page.wait_for_selector('datalist option[value="排期测试、ETF"]', state="attached")
+    tags.fill("排期测试、ETF")
     editor_body = page.frame_locator("#id_body_ifr").locator("body")
     editor_body.click()
     page.keyboard.type("普通文字，")
