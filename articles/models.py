@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,11 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import search
 from articles.sanitize import sanitize_html
+
+# The fields the stored search text is made of.
+SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
 
 
 class Category(models.Model):
@@ -72,7 +76,41 @@ class ArticleQuerySet(models.QuerySet):
         if "body" in fields:
             for obj in objs:
                 obj.body = sanitize_html(obj.body)
+        if SEARCHED_FIELDS & set(fields):
+            for obj in objs:
+                obj.update_search_text()
+            fields = [*fields, "search_text"] if "search_text" not in fields else fields
         return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # A bulk update of title, summary or body would leave the search text stale:
+        # re-segment the rows it touched, in the same transaction.
+        if not SEARCHED_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        if "body" in kwargs and isinstance(kwargs["body"], str):
+            kwargs["body"] = sanitize_html(kwargs["body"])
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            Article.objects.filter(pk__in=pks).rebuild_search_text()
+        return count
+
+    def rebuild_search_text(self, batch_size=500):
+        """Re-segment the search text of every article in this queryset, in batches."""
+        done = 0
+        pks = list(self.order_by("pk").values_list("pk", flat=True))
+        base = self.model._default_manager.using(self.db)
+        for start in range(0, len(pks), batch_size):
+            batch = list(
+                base.filter(pk__in=pks[start : start + batch_size]).only(
+                    "pk", "title", "summary", "body"
+                )
+            )
+            for obj in batch:
+                obj.update_search_text()
+            base.bulk_update(batch, ["search_text"])
+            done += len(batch)
+        return done
 
 
 class TagSnapshot(models.Model):
@@ -131,6 +169,13 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    search_text = models.TextField(
+        "检索文本",
+        blank=True,
+        default="",
+        editable=False,
+        help_text="标题、摘要、正文分词后的文本，保存时自动生成，供站内搜索使用。",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="作者",
@@ -201,7 +246,9 @@ class Article(models.Model):
         self.prepare_for_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "published_at"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "published_at"}
+        if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -231,5 +278,10 @@ class Article(models.Model):
     def prepare_for_save(self):
         """Normalise fields the way every write path must: sanitized body, a date once published."""
         self.body = sanitize_html(self.body)
+        self.update_search_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    def update_search_text(self):
+        """Segment title, summary and body into the stored search text (see articles/search.py)."""
+        self.search_text = search.document_text(self.title, self.summary, self.body)

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
+from django.views.generic import RedirectView
 
-from articles import views
+from articles import feeds, sitemaps, views
 from articles.converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -13,4 +15,37 @@ urlpatterns = [
     path("category/", views.CategoryIndexView.as_view(), name="category_index"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    # Search, feeds, sitemaps
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category_feed_rss"),
+    path("category/<slug:slug>/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
+    path("tag/<uslug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
+    path("tag/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    # The old Jekyll site's only feed.
+    path(
+        "feed.xml",
+        RedirectView.as_view(pattern_name="articles:feed_atom", permanent=True, query_string=False),
+        name="legacy_feed",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {
+            "sitemaps": sitemaps.INDEX,
+            "template_name": "sitemaps/index.xml",
+            "sitemap_url_name": "articles:sitemap_section",
+        },
+        name="sitemap_index",
+    ),
+    # Listed in the index as the "news" section; matched before the generic sections.
+    path("sitemap-news.xml", views.news_sitemap, name="sitemap_news"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SECTIONS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

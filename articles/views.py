@@ -1,13 +1,17 @@
 from collections import Counter
 
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles import search, sitemaps
 from articles.models import Article, Category
 
 # How many of the newest articles decide which categories are "busiest" on the
@@ -133,3 +137,59 @@ class TagView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(ArticleListMixin, ListView):
+    """/search/?q=: published articles containing every word of the query, best first.
+
+    Odd input never fails: the query is cleaned and bounded, and a page number
+    out of range or not a number shows the nearest page instead of an error.
+    """
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.clean_query(request.GET.get("q", ""))
+        self.words = search.query_words(self.query)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search.search(super().get_queryset(), self.words)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.title_html = search.highlight(article.title, self.words)
+            article.snippet_html = search.snippet(article, self.words)
+        context.update(search_query=self.query, search_words=self.words)
+        return context
+
+
+def news_sitemap(request):
+    """The Google News sitemap: its own template, with the publication name and language."""
+    sitemap = sitemaps.NewsSitemap()
+    urls = sitemap.get_urls(site=get_current_site(request), protocol=request.scheme)
+    response = TemplateResponse(
+        request,
+        "sitemaps/news.xml",
+        {"urlset": urls, "publication_name": sitemap.publication_name()},
+        content_type="application/xml",
+    )
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+def robots_txt(request):
+    """Crawlers: everything but the admin and search results; the sitemap index, absolute."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        f"Disallow: {reverse('articles:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap_index'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -209,6 +209,8 @@ TINYMCE_DEFAULT_CONFIG = {
 # The public name of the site, used in titles, feeds and the news sitemap.
 SITE_NAME = env.str("SITE_NAME", default="金融消息")
 SITE_URL = env.str("SITE_URL", default="")
+# The publication name in the Google News sitemap.
+NEWS_PUBLICATION_NAME = env.str("NEWS_PUBLICATION_NAME", default=SITE_NAME)
 ARTICLES_PER_PAGE = 20
 
 # Behind a TLS-terminating proxy (nginx) in production.

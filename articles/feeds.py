@@ -1,0 +1,151 @@
+"""RSS 2.0 and Atom feeds: the whole site, each category and each tag.
+
+Items are the newest published articles (the publish gate), with the full body
+(sanitized when it was saved) as content, dates in Beijing time (+08:00) and
+the article's permanent URL as the guid.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from taggit.models import Tag
+
+from articles.models import Article, Category
+
+FEED_ITEMS = 50
+
+
+class _BeijingTime:
+    """Feed-level dates (lastBuildDate / updated) in Beijing time, like the items'."""
+
+    def latest_post_date(self):
+        return timezone.localtime(super().latest_post_date())
+
+
+class RssWithContent(_BeijingTime, Rss201rev2Feed):
+    """RSS 2.0 carrying the full body in <content:encoded>."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class AtomWithContent(_BeijingTime, Atom1Feed):
+    """Atom carrying the full body in <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published articles of the whole site."""
+
+    feed_type = RssWithContent
+    language = "zh-cn"
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME} · 最新财经新闻"
+
+    def description(self, obj=None):
+        return f"{settings.SITE_NAME}的最新财经新闻。"
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj is not None else reverse("articles:home")
+
+    def filter_articles(self, articles, obj):
+        return articles
+
+    def items(self, obj=None):
+        articles = Article.objects.published().select_related("category").prefetch_related("tags")
+        return self.filter_articles(articles, obj)[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Readers treat the description as HTML; the summary is plain text.
+        return escape(item.summary or item.title)
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body}
+
+    def item_pubdate(self, item):
+        return timezone.localtime(item.published_at)
+
+    def item_updateddate(self, item):
+        return timezone.localtime(max(item.updated_at, item.published_at))
+
+    def item_author_name(self, item):
+        return item.source_name or item.category.name
+
+    def item_categories(self, item):
+        return [item.category.name, *(tag.name for tag in item.tags.all())]
+
+    # The article URL never changes (its slug is set once), so it is a stable guid.
+    item_guid_is_permalink = True
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = AtomWithContent
+
+
+class CategoryFeed(LatestArticlesFeed):
+    """The newest published articles of one category (source publication)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug.lower())
+
+    def title(self, obj=None):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def description(self, obj=None):
+        return obj.description or f"{obj.name}的最新财经新闻。"
+
+    subtitle = description
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(category=obj)
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = AtomWithContent
+
+
+class TagFeed(LatestArticlesFeed):
+    """The newest published articles with one tag."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"标签：{obj.name} · {settings.SITE_NAME}"
+
+    def description(self, obj=None):
+        return f"标签“{obj.name}”下的最新财经新闻。"
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = AtomWithContent
