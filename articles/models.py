@@ -96,21 +96,18 @@ class ArticleQuerySet(models.QuerySet):
         return count
 
     def rebuild_search_text(self, batch_size=500):
-        """Re-segment the search text of every article in this queryset, in batches."""
-        done = 0
-        pks = list(self.order_by("pk").values_list("pk", flat=True))
-        base = self.model._default_manager.using(self.db)
-        for start in range(0, len(pks), batch_size):
-            batch = list(
-                base.filter(pk__in=pks[start : start + batch_size]).only(
-                    "pk", "title", "summary", "body"
-                )
-            )
+        """Re-segment the search text of every article in this queryset, batch by batch."""
+        done, last_pk = 0, None
+        rows = self.order_by("pk").only("pk", "title", "summary", "body")
+        while True:
+            batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:batch_size])
+            if not batch:
+                return done
             for obj in batch:
                 obj.update_search_text()
-            base.bulk_update(batch, ["search_text"])
+            self.model._default_manager.using(self.db).bulk_update(batch, ["search_text"])
             done += len(batch)
-        return done
+            last_pk = batch[-1].pk
 
 
 class TagSnapshot(models.Model):
