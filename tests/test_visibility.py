@@ -26,7 +26,8 @@ FUTURE_TITLE = "明天才发布的新闻FUTUREwm9"
 @pytest.fixture
 def matrix_articles():
     category = make_category(name="矩阵来源", slug="matrix")
-    common = {"category": category, "tags": ["矩阵标签"]}
+    # The body word 降准 lets search find all three (if the gate failed).
+    common = {"category": category, "tags": ["矩阵标签"], "body": "<p>矩阵央行宣布降准</p>"}
     published = make_article(title=PUBLISHED_TITLE, slug="matrix-published", **common)
     draft = make_article(
         title=DRAFT_TITLE, slug="matrix-draft", status=Article.Status.DRAFT, **common
@@ -69,6 +70,15 @@ LIST_SURFACES = {
     "home": lambda a: reverse("articles:home"),
     "category": lambda a: reverse("articles:category", args=["matrix"]),
     "tag": lambda a: reverse("articles:tag", args=["矩阵标签"]),
+    # Search, feeds and the news sitemap (which shows titles).
+    "search": lambda a: reverse("articles:search") + "?q=降准",
+    "feed_rss": lambda a: reverse("articles:feed_rss"),
+    "feed_atom": lambda a: reverse("articles:feed_atom"),
+    "category_feed_rss": lambda a: reverse("articles:category_feed_rss", args=["matrix"]),
+    "category_feed_atom": lambda a: reverse("articles:category_feed_atom", args=["matrix"]),
+    "tag_feed_rss": lambda a: reverse("articles:tag_feed_rss", args=["矩阵标签"]),
+    "tag_feed_atom": lambda a: reverse("articles:tag_feed_atom", args=["矩阵标签"]),
+    "sitemap_news": lambda a: reverse("articles:sitemap_news"),
 }
 
 
@@ -161,3 +171,41 @@ def test_category_index_counts_published_only(visitor, matrix_articles):
     assert response.status_code == 200
     category = next(c for c in response.context["categories"] if c.slug == "matrix")
     assert category.article_count == 1
+
+
+def test_article_sitemap_lists_published_only(visitor, matrix_articles):
+    """The article sitemap has the published article's URL and not the draft's or future one's."""
+    response = visitor.get("/sitemap-articles.xml")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "/news/matrix-published/" in body
+    assert "/news/matrix-draft/" not in body
+    assert "/news/matrix-future/" not in body
+
+
+def test_tags_and_categories_of_unpublished_only_stay_out_of_sitemaps(visitor):
+    """A tag or category used only by a draft or a future article is in no sitemap."""
+    category = make_category(name="只有草稿的来源", slug="draftonlysrc")
+    make_article(
+        title=DRAFT_TITLE, status=Article.Status.DRAFT, category=category, tags=["草稿专用标签"]
+    )
+    make_article(
+        title=FUTURE_TITLE,
+        published_at=timezone.now() + timedelta(days=1),
+        category=category,
+        tags=["未来专用标签"],
+    )
+    tags = visitor.get("/sitemap-tags.xml").content.decode()
+    categories = visitor.get("/sitemap-categories.xml").content.decode()
+    assert "/tag/" not in tags
+    assert "draftonlysrc" not in categories
+
+
+def test_sitemap_index_ignores_unpublished_dates(visitor, matrix_articles):
+    """The index's lastmod comes from published articles only, not a later-edited draft."""
+    Article.objects.filter(pk=matrix_articles["draft"].pk).update(
+        updated_at=timezone.now() + timedelta(days=30)
+    )
+    body = visitor.get("/sitemap.xml").content.decode()
+    later = timezone.localtime(timezone.now() + timedelta(days=30)).strftime("%Y-%m-%d")
+    assert later not in body
