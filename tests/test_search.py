@@ -79,6 +79,20 @@ class TestUrls:
         """The search page lives at /search/."""
         assert reverse("articles:search") == "/search/"
 
+    @pytest.mark.parametrize("page", ["/", "/category/", "/search/?q=银行"])
+    def test_header_has_a_plain_search_form(self, client, page):
+        """Every page's header has a GET form to /search/ with a q field (no JavaScript needed)."""
+        body = client.get(page).content.decode()
+        header = body[body.index('<header class="site-header">') : body.index("</header>")]
+        assert '<form class="site-search" role="search" action="/search/" method="get">' in header
+        assert 'name="q"' in header
+
+    def test_header_box_keeps_the_query(self, client):
+        """On the search page the header box shows the query, escaped."""
+        body = client.get("/search/", {"q": '银行"><b>'}).content.decode()
+        header = body[body.index('<header class="site-header">') : body.index("</header>")]
+        assert 'value="银行&quot;&gt;&lt;b&gt;"' in header
+
 
 class TestFinding:
     def test_two_character_word_in_body_and_summary(self, client, own_texts):
