@@ -69,6 +69,10 @@ class ArticleQuerySet(models.QuerySet):
         objs = list(objs)
         for obj in objs:
             obj.prepare_for_save()
+        # An upsert (update_conflicts) that rewrites text must rewrite its search text too.
+        update_fields = kwargs.get("update_fields")
+        if update_fields and SEARCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Search: Chinese words found in title, summary and body of published articles only."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -327,6 +328,31 @@ class TestSearchTextIsKeptCurrent:
         )
         assert titles(get_search(client, "南向资金")) == ["港股通南向资金净流入BLKh1"]
 
+    def test_bulk_create_upsert_refreshes_search_text(self, client):
+        """An upsert (bulk_create with update_conflicts) re-indexes the new title."""
+        category = make_category()
+
+        def upsert(title):
+            Article.objects.bulk_create(
+                [
+                    Article(
+                        title=title,
+                        slug="upsert-1",
+                        category=category,
+                        status=Article.Status.PUBLISHED,
+                        published_at=hours_ago(1),
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["slug"],
+                update_fields=["title"],
+            )
+
+        upsert("旧标题UPSk1")
+        upsert("基金经理调仓UPSk2")
+        assert titles(get_search(client, "调仓")) == ["基金经理调仓UPSk2"]
+        assert titles(get_search(client, "旧标题")) == []
+
     def test_bulk_update_refreshes_search_text(self, client):
         """bulk_update of the body makes its new words findable."""
         article = make_article(title="早盘速递BLUi1")
@@ -345,7 +371,9 @@ class TestSearchTextIsKeptCurrent:
         """rebuild_search_index re-segments every article (here after the text was wiped)."""
         Article.objects.update(search_text="")
         assert titles(get_search(client, "银行")) == []
-        call_command("rebuild_search_index", batch_size=3, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        out = io.StringIO()
+        call_command("rebuild_search_index", batch_size=3, stdout=out)
+        assert "Rebuilt the search index of 4 articles." in out.getvalue()
         assert set(titles(get_search(client, "银行"))) == {ZHENGZHOU, INTERBANK}
 
     def test_segmenter_loads_once(self):
