@@ -96,7 +96,9 @@ class ArticleQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
-            Article.objects.filter(pk__in=pks).rebuild_search_text()
+            rows = self.model._default_manager.using(self.db)
+            for start in range(0, len(pks), 500):
+                rows.filter(pk__in=pks[start : start + 500]).rebuild_search_text()
         return count
 
     def rebuild_search_text(self, batch_size=500):
