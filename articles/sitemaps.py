@@ -54,6 +54,9 @@ class CategorySitemap(Sitemap):
     def lastmod(self, category):
         return category.latest
 
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
 
 class TagSitemap(Sitemap):
     limit = 50_000
@@ -76,6 +79,11 @@ class TagSitemap(Sitemap):
 
     def lastmod(self, tag):
         return tag.latest
+
+    def get_latest_lastmod(self):
+        # One aggregate, not a pass over every tag.
+        tagged = Article.objects.published().filter(taggedarticle__isnull=False)
+        return tagged.aggregate(latest=Max("published_at"))["latest"]
 
 
 class NewsSitemap(Sitemap):

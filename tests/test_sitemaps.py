@@ -52,8 +52,12 @@ class TestIndex:
     def test_index_lastmod_is_beijing_time(self, client, site):
         """The index gives each section's last change with +08:00."""
         root = parse(client.get("/sitemap.xml"))
-        first = root.find(f"{SM}sitemap")
-        assert first.findtext(f"{SM}lastmod") == "2026-03-02T09:30:00+08:00"
+        lastmods = [el.findtext(f"{SM}lastmod") for el in root.findall(f"{SM}sitemap")]
+        published = timezone.localtime(site.published_at).isoformat()
+        edited = "2026-03-02T09:30:00+08:00"
+        # Articles and news: the newest edit; categories and tags: the newest publication.
+        assert lastmods == [edited, published, published, edited]
+        assert published.endswith("+08:00")
 
     def test_article_sitemaps_split_at_50000(self, client, monkeypatch):
         """Article sitemaps hold 50,000 URLs each; more articles make more pages in the index."""
