@@ -209,7 +209,11 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
     # Every save keeps a version (who, when, what); see articles/history.py.
     history = HistoricalRecords(
-        bases=[TagSnapshot], verbose_name="文章版本", cascade_delete_history=False
+        bases=[TagSnapshot],
+        verbose_name="文章版本",
+        cascade_delete_history=False,
+        # Derived from title, summary and body; rebuilt on every save.
+        excluded_fields=["search_text"],
     )
 
     class Meta:

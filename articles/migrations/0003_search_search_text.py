@@ -48,7 +48,7 @@ def postgres_only(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ('articles', '0002_editorial_workflow'),
     ]
 
     operations = [
