@@ -1,6 +1,12 @@
 from django.conf import settings
+from django.utils import timezone
 
 
 def site(request):
     """Values every page template uses."""
-    return {"SITE_NAME": settings.SITE_NAME}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_DESCRIPTION": f"{settings.SITE_NAME}：财经新闻，按来源、标签和日期浏览。",
+        # Beijing-time today, for the date-archive links in the navigation.
+        "TODAY": timezone.localdate(),
+    }

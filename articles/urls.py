@@ -2,10 +2,12 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from articles import feeds, sitemaps, views
-from articles.converters import UnicodeSlugConverter
+from articles import feeds, live, sitemaps, views
+from articles.converters import TwoDigitConverter, UnicodeSlugConverter, YearConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(YearConverter, "yyyy")
+register_converter(TwoDigitConverter, "dd")
 
 app_name = "articles"
 
@@ -48,4 +50,12 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("archive/<yyyy:year>/", views.ArchiveView.as_view(), name="archive_year"),
+    path("archive/<yyyy:year>/<dd:month>/", views.ArchiveView.as_view(), name="archive_month"),
+    path(
+        "archive/<yyyy:year>/<dd:month>/<dd:day>/",
+        views.ArchiveView.as_view(),
+        name="archive_day",
+    ),
+    path("api/latest.json", live.latest_json, name="latest_json"),
 ]

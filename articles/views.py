@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -8,10 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles import search, sitemaps
+from articles.archive import ArchivePeriod
+from articles.live import live_list_context
+from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article, Category
 
 # How many of the newest articles decide which categories are "busiest" on the
@@ -19,6 +24,14 @@ from articles.models import Article, Category
 BUSY_WINDOW = 500
 BUSY_CATEGORIES = 6
 PER_CATEGORY = 5
+# Related articles: how many, and how far (either side of the article's date)
+# to look for them, so the query stays bounded however popular a tag is.
+RELATED_COUNT = 5
+RELATED_WINDOW = timedelta(days=90)
+
+
+def home_crumb():
+    return Crumb("首页", reverse("articles:home"))
 
 
 def published_articles():
@@ -46,6 +59,8 @@ class HomeView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["busy_categories"] = self.busy_categories()
+        context["breadcrumbs"] = [home_crumb()]
+        context["live"] = live_list_context(context["articles"])
         return context
 
     def busy_categories(self):
@@ -95,6 +110,73 @@ class ArticleDetailView(DetailView):
                 return render(request, "410.html", status=410)
             raise
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        canonical = absolute_url(self.request, article.get_absolute_url())
+        image = first_image_url(self.request, article.body)
+        context.update(
+            canonical=canonical,
+            og_image=image,
+            article_json_ld=article_json_ld(article, canonical=canonical, image=image),
+            older_article=self.older_in_category(article),
+            newer_article=self.newer_in_category(article),
+            related_articles=self.related(article),
+            breadcrumbs=[
+                home_crumb(),
+                Crumb(article.category.name, article.category.get_absolute_url()),
+                Crumb(article.title, article.get_absolute_url()),
+            ],
+        )
+        return context
+
+    @staticmethod
+    def _same_category(article):
+        return (
+            Article.objects.published()
+            .filter(category_id=article.category_id)
+            .only("slug", "title", "published_at")
+        )
+
+    def older_in_category(self, article):
+        """The article published just before this one in its category (index-served)."""
+        moment = article.published_at
+        return (
+            self._same_category(article)
+            .filter(published_at__lte=moment)
+            .exclude(published_at=moment, id__gte=article.pk)
+            .order_by("-published_at", "-id")
+            .first()
+        )
+
+    def newer_in_category(self, article):
+        """The article published just after this one in its category (index-served)."""
+        moment = article.published_at
+        return (
+            self._same_category(article)
+            .filter(published_at__gte=moment)
+            .exclude(published_at=moment, id__lte=article.pk)
+            .order_by("published_at", "id")
+            .first()
+        )
+
+    def related(self, article):
+        """Articles sharing most tags with this one, newest first: one query, any tag count."""
+        tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched: no query
+        if not tag_ids:
+            return []
+        moment = article.published_at
+        return list(
+            published_articles()
+            .filter(
+                tags__in=tag_ids,
+                published_at__range=(moment - RELATED_WINDOW, moment + RELATED_WINDOW),
+            )
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=Count("pk"))
+            .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
+        )
+
 
 class CategoryIndexView(ListView):
     template_name = "articles/category_index.html"
@@ -114,6 +196,7 @@ class CategoryIndexView(ListView):
         )
         for category in context["categories"]:
             category.article_count = counts.get(category.pk, 0)
+        context["breadcrumbs"] = [home_crumb(), Crumb("全部来源", self.request.path)]
         return context
 
 
@@ -125,7 +208,16 @@ class CategoryView(ArticleListMixin, ListView):
         return super().get_queryset().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        context = super().get_context_data(category=self.category, **kwargs)
+        context["breadcrumbs"] = [
+            home_crumb(),
+            Crumb("全部来源", reverse("articles:category_index")),
+            Crumb(self.category.name, self.category.get_absolute_url()),
+        ]
+        context["live"] = live_list_context(
+            context["articles"], page_obj=context["page_obj"], category=self.category.slug
+        )
+        return context
 
 
 class TagView(ArticleListMixin, ListView):
@@ -136,7 +228,38 @@ class TagView(ArticleListMixin, ListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        context["breadcrumbs"] = [
+            home_crumb(),
+            Crumb(f"标签：{self.tag.name}", reverse("articles:tag", args=[self.tag.slug])),
+        ]
+        context["live"] = live_list_context(
+            context["articles"], page_obj=context["page_obj"], tag=self.tag.slug
+        )
+        return context
+
+
+class ArchiveView(ArticleListMixin, ListView):
+    """Articles published in one Beijing-time year, month or day, newest first."""
+
+    template_name = "articles/archive.html"
+
+    def get_queryset(self):
+        # An impossible date (month 13, 30 February) or a future period is 404.
+        self.period = ArchivePeriod.from_url(**self.kwargs)
+        return (
+            super()
+            .get_queryset()
+            .filter(published_at__gte=self.period.start, published_at__lt=self.period.end)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(period=self.period, **kwargs)
+        context["breadcrumbs"] = [home_crumb(), *self.period.crumbs()]
+        if self.period.end > timezone.now():
+            # Only a period that is still running can get newer articles.
+            context["live"] = live_list_context(context["articles"], page_obj=context["page_obj"])
+        return context
 
 
 class SearchView(ArticleListMixin, ListView):
@@ -167,6 +290,7 @@ class SearchView(ArticleListMixin, ListView):
             article.title_html = search.highlight(article.title, self.words)
             article.snippet_html = search.snippet(article, self.words)
         context.update(search_query=self.query, search_words=self.words)
+        context["breadcrumbs"] = [home_crumb(), Crumb("搜索", reverse("articles:search"))]
         return context
 
 

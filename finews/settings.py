@@ -212,6 +212,10 @@ SITE_URL = env.str("SITE_URL", default="")
 # The publication name in the Google News sitemap.
 NEWS_PUBLICATION_NAME = env.str("NEWS_PUBLICATION_NAME", default=SITE_NAME)
 ARTICLES_PER_PAGE = 20
+# Listing pages ask /api/latest.json this often for newer articles (seconds).
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=60)
+# How long browsers and proxies may reuse an /api/latest.json answer (seconds).
+LIVE_CACHE_SECONDS = env.int("LIVE_CACHE_SECONDS", default=10)
 
 # Behind a TLS-terminating proxy (nginx) in production.
 if PRODUCTION:

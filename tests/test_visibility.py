@@ -65,6 +65,14 @@ def visitor(request, client):
     return client
 
 
+def _archive(kind, article):
+    day = timezone.localtime(article.published_at).date()
+    args = {"year": [day.year], "month": [day.year, day.month]}.get(
+        kind, [day.year, day.month, day.day]
+    )
+    return reverse(f"articles:archive_{kind}", args=args)
+
+
 # (name, url builder) — every public surface that lists or shows articles.
 LIST_SURFACES = {
     "home": lambda a: reverse("articles:home"),
@@ -79,6 +87,17 @@ LIST_SURFACES = {
     "tag_feed_rss": lambda a: reverse("articles:tag_feed_rss", args=["矩阵标签"]),
     "tag_feed_atom": lambda a: reverse("articles:tag_feed_atom", args=["矩阵标签"]),
     "sitemap_news": lambda a: reverse("articles:sitemap_news"),
+    "archive_year": lambda a: _archive("year", a["published"]),
+    "archive_month": lambda a: _archive("month", a["published"]),
+    "archive_day": lambda a: _archive("day", a["published"]),
+    # The live-update endpoint, as a listing page polls it (JSON with titles).
+    "latest_json": lambda a: reverse("articles:latest_json") + "?since=2000-01-01T00:00:00%2B08:00",
+    "latest_json_category": lambda a: (
+        reverse("articles:latest_json") + "?since=2000-01-01T00:00:00%2B08:00&category=matrix"
+    ),
+    "latest_json_tag": lambda a: (
+        reverse("articles:latest_json") + "?since=2000-01-01T00:00:00%2B08:00&tag=矩阵标签"
+    ),
 }
 
 
@@ -134,9 +153,9 @@ def test_withdrawn_detail_is_410_for_everyone(visitor, withdrawn_article):
 
 
 @pytest.mark.parametrize("surface", sorted(LIST_SURFACES))
-def test_lists_hide_withdrawn(visitor, withdrawn_article, surface):
+def test_lists_hide_withdrawn(visitor, matrix_articles, withdrawn_article, surface):
     """A withdrawn article is in no list."""
-    response = visitor.get(LIST_SURFACES[surface]({}))
+    response = visitor.get(LIST_SURFACES[surface](matrix_articles))
     assert response.status_code == 200
     assert WITHDRAWN_TITLE not in response.content.decode()
 
@@ -163,6 +182,38 @@ def test_preview(visitor, matrix_articles, withdrawn_article, which):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
         assert article.title not in body
+
+
+def test_article_page_links_leak_nothing(visitor, matrix_articles):
+    """Previous/next and related links on the article page never offer a draft or future one.
+
+    Draft and future share the published article's category and tag, so each
+    of those links would pick them up without the publish gate.
+    """
+    other = make_article(
+        title="同来源另一篇OTHERpv4",
+        category=matrix_articles["published"].category,
+        tags=["矩阵标签"],
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    response = visitor.get(matrix_articles["published"].get_absolute_url())
+    body = response.content.decode()
+    assert response.context["older_article"] == other
+    assert response.context["newer_article"] is None
+    assert [a.pk for a in response.context["related_articles"]] == [other.pk]
+    assert "同来源另一篇OTHERpv4" in body
+    assert DRAFT_TITLE not in body
+    assert FUTURE_TITLE not in body
+
+
+@pytest.mark.parametrize("kind", ["year", "month", "day"])
+def test_archive_of_the_future_date_shows_nothing_scheduled(visitor, matrix_articles, kind):
+    """The archive that would hold the future article does not show it before its time."""
+    response = visitor.get(_archive(kind, matrix_articles["future"]))
+    # Tomorrow's day archive does not exist yet (404); this year's and month's do.
+    assert response.status_code in {200, 404}
+    assert FUTURE_TITLE not in response.content.decode()
+    assert DRAFT_TITLE not in response.content.decode()
 
 
 def test_category_index_counts_published_only(visitor, matrix_articles):

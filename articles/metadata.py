@@ -1,0 +1,120 @@
+"""Page metadata for search engines and link previews: canonical URLs, JSON-LD.
+
+JSON-LD goes into a <script> element, so it is escaped the way Django's
+``json_script`` escapes: ``<``, ``>`` and ``&`` become ``\\u003C`` etc., so no
+title (``</script>``, ``<!--``) can end the element early, and the text stays
+valid JSON.
+"""
+
+import json
+from html.parser import HTMLParser
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    # Line and paragraph separators are valid JSON but end lines in old JS parsers.
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+class Crumb(NamedTuple):
+    """One step of a breadcrumb trail; the last one is the current page."""
+
+    label: str
+    url: str
+
+
+def absolute_url(request, path):
+    """The absolute URL of ``path``: SITE_URL's origin when set, else the request's."""
+    if settings.SITE_URL:
+        return urljoin(settings.SITE_URL.rstrip("/") + "/", path)
+    return request.build_absolute_uri(path)
+
+
+def beijing_iso(moment):
+    """An ISO 8601 timestamp in Beijing time, with its +08:00 offset."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+class _FirstImage(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.src = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and self.src is None:
+            src = (dict(attrs).get("src") or "").strip()
+            if src:
+                self.src = src
+
+
+def first_image_url(request, body):
+    """The absolute URL of the first <img> in a (sanitized) body, or None."""
+    if "<img" not in body:
+        return None
+    parser = _FirstImage()
+    parser.feed(body)
+    parser.close()
+    if parser.src is None:
+        return None
+    url = absolute_url(request, parser.src) if parser.src.startswith("/") else parser.src
+    return url if urlsplit(url).scheme in {"http", "https"} else None
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> element holding ``data``, safe in HTML."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+def article_json_ld(article, *, canonical, image=None):
+    """schema.org NewsArticle for one article page."""
+    source = {"@type": "Organization", "name": article.source_name or article.category.name}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": beijing_iso(article.published_at),
+        "dateModified": beijing_iso(max(article.updated_at, article.published_at)),
+        "author": source,
+        "publisher": source,
+        "articleSection": article.category.name,
+        "inLanguage": "zh-CN",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if image:
+        data["image"] = [image]
+    return data
+
+
+def breadcrumb_json_ld(request, crumbs):
+    """schema.org BreadcrumbList for a breadcrumb trail."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": crumb.label,
+                "item": absolute_url(request, crumb.url),
+            }
+            for position, crumb in enumerate(crumbs, start=1)
+        ],
+    }

@@ -1,0 +1,152 @@
+/* finews live updates: a listing page asks /api/latest.json for newer articles
+ * every data-live-poll seconds (not while the tab is hidden) and, when there
+ * are some, shows "N 条新文章"; a click puts them on top of the list.
+ * Text is set with textContent only. Without this script the page just works. */
+(function () {
+  "use strict";
+
+  var list = document.querySelector(".article-list[data-live-url]");
+  var notice = document.querySelector(".live-notice");
+  if (!list || !notice || !window.fetch || !window.URL) {
+    return;
+  }
+
+  var endpoint = list.getAttribute("data-live-url");
+  var since = list.getAttribute("data-live-since");
+  var showCategory = list.getAttribute("data-live-show-category") !== "false";
+  var seconds = parseFloat(list.getAttribute("data-live-poll"));
+  var interval = (seconds > 0 ? seconds : 60) * 1000;
+  var timer = null;
+  var lastPoll = Date.now();
+  var busy = false;
+
+  function latestUrl() {
+    var url = new URL(endpoint, window.location.href);
+    url.searchParams.set("since", since);
+    return url.toString();
+  }
+
+  function fetchLatest() {
+    return window
+      .fetch(latestUrl(), { headers: { Accept: "application/json" }, credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("latest.json answered " + response.status);
+        }
+        return response.json();
+      });
+  }
+
+  function showNotice(data) {
+    if (!data.count) {
+      notice.hidden = true;
+      return;
+    }
+    notice.textContent = (data.more ? "超过 " + data.count : data.count) + " 条新文章，点击查看";
+    notice.hidden = false;
+  }
+
+  function poll() {
+    if (busy || document.hidden) {
+      return;
+    }
+    busy = true;
+    lastPoll = Date.now();
+    fetchLatest()
+      .then(showNotice)
+      .catch(function () {
+        /* A failed poll is retried at the next tick; the page stays as it is. */
+      })
+      .then(function () {
+        busy = false;
+      });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function link(href, className, text) {
+    var node = element("a", className, text);
+    node.href = href;
+    return node;
+  }
+
+  /* The same markup as templates/articles/_card.html. */
+  function card(article) {
+    var root = element("article", "card is-new");
+    var title = element("h2", "card-title");
+    title.appendChild(link(article.url, "", article.title));
+    root.appendChild(title);
+    var meta = element("p", "meta");
+    if (showCategory) {
+      meta.appendChild(link(article.category.url, "cat", article.category.name));
+      meta.appendChild(document.createTextNode(" "));
+    }
+    var time = element("time", "", article.published_display);
+    time.setAttribute("datetime", article.published_at);
+    meta.appendChild(time);
+    root.appendChild(meta);
+    if (article.summary) {
+      root.appendChild(element("p", "summary", article.summary));
+    }
+    return root;
+  }
+
+  function insert(data) {
+    if (data.more) {
+      /* Too many to add one by one: the first page shows the newest anyway. */
+      window.location.reload();
+      return;
+    }
+    var empty = list.querySelector(".empty");
+    if (empty && data.count) {
+      empty.remove();
+    }
+    for (var i = data.articles.length - 1; i >= 0; i -= 1) {
+      list.insertBefore(card(data.articles[i]), list.firstChild);
+    }
+    if (data.newest) {
+      since = data.newest;
+    }
+    notice.hidden = true;
+  }
+
+  notice.addEventListener("click", function () {
+    notice.disabled = true;
+    fetchLatest()
+      .then(insert)
+      .catch(function () {
+        window.location.reload();
+      })
+      .then(function () {
+        notice.disabled = false;
+      });
+  });
+
+  function schedule() {
+    window.clearInterval(timer);
+    timer = window.setInterval(poll, interval);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      window.clearInterval(timer);
+      timer = null;
+      return;
+    }
+    if (Date.now() - lastPoll >= interval) {
+      poll();
+    }
+    schedule();
+  });
+
+  schedule();
+})();
