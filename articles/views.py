@@ -1,5 +1,4 @@
 from collections import Counter
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -24,10 +23,11 @@ from articles.models import Article, Category
 BUSY_WINDOW = 500
 BUSY_CATEGORIES = 6
 PER_CATEGORY = 5
-# Related articles: how many, and how far (either side of the article's date)
-# to look for them, so the query stays bounded however popular a tag is.
+# Related articles: how many, and among how many of the articles published
+# just before this one they are sought, so the query reads a bounded number of
+# rows however big the archive and however popular a tag.
 RELATED_COUNT = 5
-RELATED_WINDOW = timedelta(days=90)
+RELATED_CANDIDATES = 500
 
 
 def home_crumb():
@@ -161,18 +161,26 @@ class ArticleDetailView(DetailView):
         )
 
     def related(self, article):
-        """Articles sharing most tags with this one, newest first: one query, any tag count."""
+        """Earlier articles sharing most tags with this one: one query, any tag count.
+
+        Candidates are the RELATED_CANDIDATES published articles just before this
+        one (an index-served LIMIT subquery that the database joins as a small
+        set); only their tag links are read and counted.
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched: no query
         if not tag_ids:
             return []
-        moment = article.published_at
+        candidates = (
+            Article.objects.published()
+            .filter(published_at__lte=article.published_at)
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
         return list(
             published_articles()
-            .filter(
-                tags__in=tag_ids,
-                published_at__range=(moment - RELATED_WINDOW, moment + RELATED_WINDOW),
-            )
-            .exclude(pk=article.pk)
+            .filter(pk__in=candidates, tags__in=tag_ids)
+            .only("title", "slug", "published_at", "category__name", "category__slug")
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import views
 from articles.models import Article
 from tests.factories import make_article, make_category
 
@@ -177,16 +178,32 @@ class TestRelated:
         """Most shared tags first, then newest; no self, none without shared tags."""
         t = timezone.now() - timedelta(days=1)
         current = make_article(title="当前RELcur", tags=["银行", "疫情", "债券"], published_at=t)
-        make_article(title="共享一个新RELone", tags=["银行"], published_at=t + timedelta(hours=2))
-        make_article(title="共享两个RELtwo", tags=["银行", "疫情"], published_at=t)
+        make_article(title="共享一个新RELone", tags=["银行"], published_at=t - timedelta(hours=1))
+        make_article(
+            title="共享两个RELtwo", tags=["银行", "疫情"], published_at=t - timedelta(hours=3)
+        )
         make_article(title="共享一个旧RELold", tags=["债券"], published_at=t - timedelta(hours=2))
-        make_article(title="毫无关系RELnone", tags=["科技"], published_at=t)
+        make_article(title="毫无关系RELnone", tags=["科技"], published_at=t - timedelta(hours=1))
         related = client.get(current.get_absolute_url()).context["related_articles"]
         assert [a.title for a in related] == [
             "共享两个RELtwo",
             "共享一个新RELone",
             "共享一个旧RELold",
         ]
+
+    def test_sought_among_the_articles_just_before(self, client, monkeypatch):
+        """Related articles come from the RELATED_CANDIDATES published just before this one."""
+        monkeypatch.setattr(views, "RELATED_CANDIDATES", 3)
+        t = timezone.now() - timedelta(days=1)
+        current = make_article(tags=["银行"], published_at=t)
+        make_article(title="稍后的RELlater", tags=["银行"], published_at=t + timedelta(hours=1))
+        for hour in (1, 2, 3):
+            make_article(
+                title=f"近的{hour}RELnear", tags=["银行"], published_at=t - timedelta(hours=hour)
+            )
+        make_article(title="太远的RELfar", tags=["银行"], published_at=t - timedelta(hours=4))
+        related = client.get(current.get_absolute_url()).context["related_articles"]
+        assert [a.title for a in related] == ["近的1RELnear", "近的2RELnear", "近的3RELnear"]
 
     def test_related_respects_the_publish_gate(self, client):
         """A draft or future article sharing every tag is not related."""
@@ -203,16 +220,16 @@ class TestRelated:
 
     def test_at_most_five(self, client):
         """However many articles share a tag, five are shown."""
-        current = make_article(tags=["银行"])
+        current = make_article(tags=["银行"], published_at=timezone.now())
         for _ in range(8):
             make_article(tags=["银行"])
         assert len(client.get(current.get_absolute_url()).context["related_articles"]) == 5
 
     def test_query_count_does_not_grow_with_tags(self, client, django_assert_num_queries):
         """The article page costs the same with 1 tag as with 30 tags and 30 related articles."""
-        one = make_article(tags=["单个标签"])
+        one = make_article(tags=["单个标签"], published_at=timezone.now())
         many_tags = [f"标签{i}" for i in range(30)]
-        many = make_article(tags=many_tags)
+        many = make_article(tags=many_tags, published_at=timezone.now())
         for i in range(30):
             make_article(tags=many_tags[i : i + 3])
         with django_assert_num_queries(5):
