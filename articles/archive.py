@@ -108,16 +108,17 @@ class ArchivePeriod:
             return reverse("articles:archive_month", args=[self.year, self.month])
         return reverse("articles:archive_day", args=[self.year, self.month, self.day])
 
-    def children(self):
-        """The months of a year or the days of a month, with ``exists`` false for future ones."""
+    def calendar(self):
+        """The months of this year or the days of this month (a day shows its month).
+
+        Each entry is (period, exists, current): future periods do not exist yet.
+        """
         if self.kind == "year":
             periods = [ArchivePeriod("month", self.year, m) for m in range(1, 13)]
-        elif self.kind == "month":
+        else:
             days = calendar.monthrange(self.year, self.month)[1]
             periods = [ArchivePeriod("day", self.year, self.month, d) for d in range(1, days + 1)]
-        else:
-            return []
-        return [(period, period._exists()) for period in periods]
+        return [(period, period._exists(), period == self) for period in periods]
 
     def crumbs(self):
         """Year › month › day, each linking to its own archive page."""

@@ -109,6 +109,13 @@ class TestArchives:
         assert 'href="/archive/2020/04/"' in body
         assert 'href="/archive/2020/03/31/"' in body
 
+    def test_day_page_shows_its_month(self, client):
+        """A day page's calendar marks that day and links the other days of its month."""
+        body = client.get("/archive/2020/03/07/").content.decode()
+        assert '<span class="current" aria-current="page">7日</span>' in body
+        assert 'href="/archive/2020/03/06/"' in body
+        assert 'href="/archive/2020/03/07/"' not in body.split('class="calendar', 1)[1]
+
     def test_no_link_into_the_future(self, client):
         """Today's page has no link to tomorrow, which would be 404."""
         today = timezone.localdate()
