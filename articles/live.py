@@ -16,7 +16,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 
@@ -78,7 +78,7 @@ def _card(article):
     }
 
 
-@require_GET
+@require_safe
 def latest_json(request):
     """Published articles newer than ``since`` (at most LATEST_CAP), newest first.
 
@@ -89,7 +89,11 @@ def latest_json(request):
     """
     query = LatestQuery(request.GET)
     if not query.is_valid():
-        response = JsonResponse({"error": "bad request", "fields": query.errors}, status=400)
+        response = JsonResponse(
+            {"error": "bad request", "fields": query.errors},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
         patch_cache_control(response, no_store=True)
         return response
     params = query.cleaned_data

@@ -117,6 +117,7 @@ class ArticleDetailView(DetailView):
         image = first_image_url(self.request, article.body)
         context.update(
             canonical=canonical,
+            modified_at=max(article.updated_at, article.published_at),
             og_image=image,
             article_json_ld=article_json_ld(article, canonical=canonical, image=image),
             older_article=self.older_in_category(article),

@@ -137,9 +137,11 @@ class TestLatestEndpoint:
         assert response.json()["error"] == "bad request"
         assert "no-store" in response["Cache-Control"]
 
-    def test_only_get(self, client):
-        """POST is not allowed."""
-        assert client.post(LATEST, {"since": "2020-03-07T09:00:00+08:00"}).status_code == 405
+    def test_only_get_and_head(self, client):
+        """GET and HEAD are answered; POST is not allowed."""
+        params = {"since": "2020-03-07T09:00:00+08:00"}
+        assert client.head(LATEST, params).status_code == 200
+        assert client.post(LATEST, params).status_code == 405
 
 
 class TestListingPagesCarryTheCursor:

@@ -114,6 +114,7 @@ class TestDescriptionAndSocialTags:
         assert head.meta["twitter:card"] == "summary_large_image"
         assert head.meta["twitter:title"] == "郑州银行：零售金融服务有温度"
         assert head.meta["article:published_time"] == "2020-03-07T09:30:00+08:00"
+        assert head.meta["article:modified_time"].endswith("+08:00")
         assert ("article:tag", "银行") in head.meta_all
 
     def test_article_without_image_gets_a_small_card(self, client):

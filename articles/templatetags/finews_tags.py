@@ -1,5 +1,4 @@
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import metadata
@@ -10,7 +9,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
     """This page's absolute URL without query string, except a page number past 1."""
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # a template rendered outside a request: no canonical link
+        return ""
     path = request.path
     page_obj = context.get("page_obj")
     if page_obj is not None and page_obj.number > 1:
@@ -40,10 +41,10 @@ def breadcrumbs_json_ld(context, crumbs):
 
 @register.filter
 def iso_beijing(moment):
-    """A timestamp as ISO 8601 in Beijing time with microseconds: a cursor for live updates."""
+    """A timestamp as ISO 8601 in Beijing time, to the second, with +08:00."""
     if not moment:
         return ""
-    return timezone.localtime(moment).isoformat()
+    return metadata.beijing_iso(moment)
 
 
 @register.simple_tag
