@@ -102,6 +102,16 @@ class TestCanonical:
         )
 
 
+def test_not_found_page_has_no_canonical_or_json_ld(client):
+    """A 404 page names no canonical URL and carries no structured data."""
+    response = client.get("/news/no-such-article-x7/")
+    head = parse(response)
+    assert response.status_code == 404
+    assert "canonical" not in head.links
+    assert head.json_ld == []
+    assert "og:url" not in head.meta
+
+
 class TestDescriptionAndSocialTags:
     def test_article_description_and_open_graph(self, client, article):
         """The summary is the description; OpenGraph and Twitter tags describe the article."""
