@@ -135,6 +135,17 @@ class TestArchives:
         body = client.get(article.get_absolute_url()).content.decode()
         assert 'href="/archive/2020/03/07/"' in body
 
+    def test_preview_of_an_undated_draft_has_no_archive_link(self, admin_client):
+        """Staff preview of a draft without a date renders, with no link to a day archive."""
+        draft = make_article(
+            title="无日期草稿NODATEx", status=Article.Status.DRAFT, published_at=None
+        )
+        response = admin_client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "无日期草稿NODATEx" in body
+        assert 'class="date"' not in body
+
     def test_footer_links_the_archives(self, client):
         """Every page's footer links today's, this month's and this year's archives."""
         today = timezone.localdate()
