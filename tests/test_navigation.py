@@ -288,6 +288,15 @@ class TestBreadcrumbs:
         assert '<a href="/archive/2020/03/">3月</a>' in nav
 
 
+def test_category_cards_do_not_repeat_the_category(client):
+    """On a category page the cards leave out the category badge; on home they show it."""
+    make_article(category=make_category(name="不重复的来源NOREPx", slug="norep"))
+    category_page = client.get("/category/norep/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'class="cat" href="/category/norep/">不重复的来源NOREPx' not in category_page
+    assert 'class="cat" href="/category/norep/">不重复的来源NOREPx' in home
+
+
 class TestQueryCounts:
     """Every listing page runs a small fixed number of queries with 30 articles."""
 
