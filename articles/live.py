@@ -1,9 +1,15 @@
 """Live updates for listing pages: the page's cursor and /api/latest.json.
 
-A listing page carries the publication time of its newest article
-(``data-live-since``); static/js/live.js asks the endpoint every
-LIVE_POLL_SECONDS whether newer published articles exist and, on the reader's
-click, puts them at the top of the list. Without JavaScript nothing changes.
+A listing page carries a cursor: the publication time of its newest article
+(``since``) and the highest article id it shows (``after_id``).
+static/js/live.js asks the endpoint every LIVE_POLL_SECONDS whether articles
+the page does not have yet exist and, on the reader's click, puts them at the
+top of the list. Without JavaScript nothing changes.
+
+Both halves of the cursor are needed: a scheduled article becomes visible
+with a publication time after ``since`` but may have an old id, while an
+article the importer adds now may carry its source's earlier publication time
+but has a new id.
 """
 
 from urllib.parse import urlencode
@@ -11,6 +17,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.http import JsonResponse
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -25,23 +32,39 @@ LATEST_CAP = 20
 SUMMARY_CHARS = 120
 
 
-def live_list_context(articles, *, page_obj=None, **filters):
-    """What a listing page needs for live updates, or None past page 1."""
+def live_list_context(articles, *, page_obj=None, start=None, **filters):
+    """What a listing page needs for live updates, or None past page 1.
+
+    ``articles`` is the page's own, already fetched list; ``start`` bounds a
+    date archive (nothing published before it belongs there).
+    """
     if page_obj is not None and page_obj.number > 1:
         return None
-    newest = next(iter(articles), None)  # the page's own, already fetched list
-    since = newest.published_at if newest is not None else timezone.now()
+    articles = list(articles)
+    since = articles[0].published_at if articles else timezone.now()
     query = {key: value for key, value in filters.items() if value}
+    if start is not None:
+        query["start"] = timezone.localtime(start).isoformat()
     url = reverse("articles:latest_json")
     return {
         "url": f"{url}?{urlencode(query)}" if query else url,
         "since": timezone.localtime(since).isoformat(),
+        "after_id": max((article.pk for article in articles), default=0),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
     }
 
 
+def _within_years(moment):
+    # Outside these years the date arithmetic of some databases overflows.
+    if moment is not None and not 1970 <= moment.year <= 2100:
+        raise forms.ValidationError("时间超出范围。")
+    return moment
+
+
 class LatestQuery(forms.Form):
     since = forms.DateTimeField()
+    after_id = forms.IntegerField(required=False, min_value=0, max_value=2**62)
+    start = forms.DateTimeField(required=False)
     category = forms.SlugField(required=False, max_length=100)
     tag = forms.CharField(
         required=False,
@@ -50,11 +73,10 @@ class LatestQuery(forms.Form):
     )
 
     def clean_since(self):
-        since = self.cleaned_data["since"]
-        # Outside these years the date arithmetic of some databases overflows.
-        if not 1970 <= since.year <= 2100:
-            raise forms.ValidationError("since 超出范围。")
-        return since
+        return _within_years(self.cleaned_data["since"])
+
+    def clean_start(self):
+        return _within_years(self.cleaned_data["start"])
 
     def clean(self):
         cleaned = super().clean()
@@ -80,10 +102,11 @@ def _card(article):
 
 @require_safe
 def latest_json(request):
-    """Published articles newer than ``since`` (at most LATEST_CAP), newest first.
+    """Published articles a page does not have yet (at most LATEST_CAP), newest first.
 
-    ``since`` is an ISO 8601 time (the page's newest article); ``category`` or
-    ``tag`` (a slug) narrows it to one listing. Bad parameters get a 400 with a
+    That is: published after ``since`` (an ISO 8601 time) or, given
+    ``after_id``, with a higher id. ``category`` or ``tag`` (a slug) narrows
+    it to one listing, ``start`` to a date archive. Bad parameters get a 400 with a
     JSON error, never a 500. One query. Readers of one page version poll the
     same URL, so a short public cache (LIVE_CACHE_SECONDS) spares the database.
     """
@@ -98,20 +121,28 @@ def latest_json(request):
         return response
     params = query.cleaned_data
     articles = Article.objects.published().select_related("category")
-    articles = articles.filter(published_at__gt=params["since"])
+    newer = Q(published_at__gt=params["since"])
+    if params["after_id"] is not None:
+        newer |= Q(pk__gt=params["after_id"])
+    articles = articles.filter(newer)
+    if params["start"]:
+        articles = articles.filter(published_at__gte=params["start"])
     if params["category"]:
         articles = articles.filter(category__slug=params["category"].lower())
     if params["tag"]:
         articles = articles.filter(tags__slug=params["tag"])
     found = list(articles.order_by("-published_at", "-id")[: LATEST_CAP + 1])
     more = len(found) > LATEST_CAP
-    cards = [_card(article) for article in found[:LATEST_CAP]]
+    found = found[:LATEST_CAP]
+    # The page's cursor once it holds these articles.
+    since = max([params["since"], *(article.published_at for article in found)])
+    after_id = max([params["after_id"] or 0, *(article.pk for article in found)])
     response = JsonResponse(
         {
-            "count": len(cards),
+            "count": len(found),
             "more": more,
-            "newest": cards[0]["published_at"] if cards else None,
-            "articles": cards,
+            "cursor": {"since": timezone.localtime(since).isoformat(), "after_id": after_id},
+            "articles": [_card(article) for article in found],
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -267,7 +267,9 @@ class ArchiveView(ArticleListMixin, ListView):
         context["breadcrumbs"] = [home_crumb(), *self.period.crumbs()]
         if self.period.end > timezone.now():
             # Only a period that is still running can get newer articles.
-            context["live"] = live_list_context(context["articles"], page_obj=context["page_obj"])
+            context["live"] = live_list_context(
+                context["articles"], page_obj=context["page_obj"], start=self.period.start
+            )
         return context
 
 

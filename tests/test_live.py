@@ -53,7 +53,7 @@ class TestLatestEndpoint:
         assert first["category"] == {"name": "中证网", "url": "/category/zzw/"}
         assert first["summary"] == "摘要<b>原样</b>"  # raw text: the script sets textContent
         assert first["published_at"].endswith("+08:00")
-        assert data["newest"] == first["published_at"]
+        assert data["cursor"] == {"since": first["published_at"], "after_id": newest.pk}
 
     def test_publish_gate(self, client):
         """Drafts and future articles never come back."""
@@ -63,7 +63,43 @@ class TestLatestEndpoint:
         data = client.get(LATEST, since(base)).json()
         assert data["count"] == 0
         assert data["articles"] == []
-        assert data["newest"] is None
+        assert data["cursor"]["since"] == timezone.localtime(base).isoformat()
+
+    def test_an_imported_article_with_an_earlier_time_is_new_by_its_id(self, client):
+        """An article added now with its source's earlier time counts as new past ``after_id``."""
+        base = timezone.now() - timedelta(minutes=10)
+        shown = make_article(title="页面上已有的SHOWNz", published_at=base)
+        imported = make_article(
+            title="刚导入但时间更早IMPORTEDz", published_at=base - timedelta(minutes=30)
+        )
+        params = {**since(base), "after_id": shown.pk}
+        data = client.get(LATEST, params).json()
+        assert [a["title"] for a in data["articles"]] == ["刚导入但时间更早IMPORTEDz"]
+        # The cursor keeps the later time and takes the new id.
+        assert data["cursor"] == {
+            "since": timezone.localtime(base).isoformat(),
+            "after_id": imported.pk,
+        }
+        again = client.get(LATEST, {**since(base), "after_id": imported.pk}).json()
+        assert again["count"] == 0
+
+    def test_a_scheduled_article_is_new_by_its_time(self, client):
+        """An article created earlier and due now counts as new although its id is old."""
+        base = timezone.now() - timedelta(minutes=10)
+        scheduled = make_article(title="定时发布SCHEDz", published_at=base + timedelta(minutes=5))
+        shown = make_article(title="页面上已有的SHOWNs", published_at=base)
+        assert scheduled.pk < shown.pk
+        data = client.get(LATEST, {**since(base), "after_id": shown.pk}).json()
+        assert [a["title"] for a in data["articles"]] == ["定时发布SCHEDz"]
+
+    def test_start_bounds_a_date_archive(self, client):
+        """With ``start`` nothing published before it comes back, whatever its id."""
+        start = timezone.now() - timedelta(hours=1)
+        make_article(title="昨天的新导入YESTERDAYz", published_at=start - timedelta(hours=2))
+        make_article(title="今天的新文章TODAYz", published_at=start + timedelta(minutes=1))
+        params = {**since(start), "after_id": 0, "start": timezone.localtime(start).isoformat()}
+        data = client.get(LATEST, params).json()
+        assert [a["title"] for a in data["articles"]] == ["今天的新文章TODAYz"]
 
     def test_category_and_tag_filters(self, client):
         """``category`` and ``tag`` narrow the answer to that listing."""
@@ -127,6 +163,10 @@ class TestLatestEndpoint:
             {"since": "2020-03-07T09:00:00+08:00", "tag": "x" * 101},
             {"since": "2020-03-07T09:00:00+08:00", "tag": "a/b"},
             {"since": "2020-03-07T09:00:00+08:00", "category": "a", "tag": "b"},
+            {"since": "2020-03-07T09:00:00+08:00", "after_id": "-1"},
+            {"since": "2020-03-07T09:00:00+08:00", "after_id": "abc"},
+            {"since": "2020-03-07T09:00:00+08:00", "after_id": "9" * 40},
+            {"since": "2020-03-07T09:00:00+08:00", "start": "0001-01-01T00:00:00"},
         ],
     )
     def test_bad_parameters_are_400_json(self, client, params):
@@ -157,6 +197,7 @@ class TestListingPagesCarryTheCursor:
         attrs = self.list_attrs(client.get("/"))
         assert attrs["data-live-url"] == LATEST
         assert attrs["data-live-since"] == "2020-03-07T09:00:00.123456+08:00"
+        assert attrs["data-live-after-id"] == str(max(a.pk for a in Article.objects.all()))
         assert attrs["data-live-poll"] == str(settings.LIVE_POLL_SECONDS)
         assert newest.published_at == datetime.fromisoformat(attrs["data-live-since"])
 
@@ -176,7 +217,8 @@ class TestListingPagesCarryTheCursor:
             make_article(category=category)
         make_article(published_at=datetime(2020, 3, 7, 9, 0, tzinfo=BEIJING))
         today = timezone.localdate()
-        assert self.list_attrs(client.get(f"/archive/{today:%Y/%m/%d}/"))
+        live = self.list_attrs(client.get(f"/archive/{today:%Y/%m/%d}/"))
+        assert "start=" in live["data-live-url"]
         assert self.list_attrs(client.get("/archive/2020/03/07/")) == {}
         assert self.list_attrs(client.get("/category/paged/?page=2")) == {}
         assert 'class="live-notice"' not in client.get("/category/paged/?page=2").content.decode()
@@ -187,6 +229,7 @@ class TestListingPagesCarryTheCursor:
         before = timezone.now()
         attrs = self.list_attrs(client.get("/category/emptycat/"))
         assert datetime.fromisoformat(attrs["data-live-since"]) >= before
+        assert attrs["data-live-after-id"] == "0"  # any article there will be new
 
     def test_script_is_a_static_file_and_the_notice_is_hidden(self, client):
         """The page loads live.js from static/ (no inline code) and the notice starts hidden."""

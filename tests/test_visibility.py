@@ -95,6 +95,10 @@ LIST_SURFACES = {
     "latest_json_category": lambda a: (
         reverse("articles:latest_json") + "?since=2000-01-01T00:00:00%2B08:00&category=matrix"
     ),
+    # Only the id half of the cursor matches here (since is far ahead).
+    "latest_json_by_id": lambda a: (
+        reverse("articles:latest_json") + "?since=2099-01-01T00:00:00%2B08:00&after_id=0"
+    ),
     "latest_json_tag": lambda a: (
         reverse("articles:latest_json") + "?since=2000-01-01T00:00:00%2B08:00&tag=矩阵标签"
     ),

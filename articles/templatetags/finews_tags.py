@@ -53,9 +53,11 @@ def live_list_attrs(live, show_category=True):
     if not live:
         return ""
     return format_html(
-        ' data-live-url="{}" data-live-since="{}" data-live-poll="{}" data-live-show-category="{}"',
+        ' data-live-url="{}" data-live-since="{}" data-live-after-id="{}" data-live-poll="{}"'
+        ' data-live-show-category="{}"',
         live["url"],
         live["since"],
+        live["after_id"],
         live["poll_seconds"],
         "true" if show_category else "false",
     )

@@ -1,7 +1,9 @@
-/* finews live updates: a listing page asks /api/latest.json for newer articles
- * every data-live-poll seconds (not while the tab is hidden) and, when there
- * are some, shows "N 条新文章"; a click puts them on top of the list.
- * Text is set with textContent only. Without this script the page just works. */
+/* finews live updates: a listing page asks /api/latest.json for articles it
+ * does not have (published after data-live-since, or with an id above
+ * data-live-after-id) every data-live-poll seconds, not while the tab is
+ * hidden; when there are some it shows "N 条新文章" and a click puts them on
+ * top of the list. Text is set with textContent only. Without this script the
+ * page just works. */
 (function () {
   "use strict";
 
@@ -13,6 +15,7 @@
 
   var endpoint = list.getAttribute("data-live-url");
   var since = list.getAttribute("data-live-since");
+  var afterId = parseInt(list.getAttribute("data-live-after-id"), 10) || 0;
   var showCategory = list.getAttribute("data-live-show-category") !== "false";
   var seconds = parseFloat(list.getAttribute("data-live-poll"));
   var interval = (seconds > 0 ? seconds : 60) * 1000;
@@ -23,9 +26,20 @@
   function latestUrl() {
     var url = new URL(endpoint, window.location.href);
     url.searchParams.set("since", since);
+    url.searchParams.set("after_id", String(afterId));
     return url.toString();
   }
 
+  function shownIds() {
+    var ids = {};
+    var cards = list.querySelectorAll(".card[data-id]");
+    for (var i = 0; i < cards.length; i += 1) {
+      ids[cards[i].getAttribute("data-id")] = true;
+    }
+    return ids;
+  }
+
+  /* The answer without the articles the list shows already. */
   function fetchLatest() {
     return window
       .fetch(latestUrl(), { headers: { Accept: "application/json" }, credentials: "omit" })
@@ -34,15 +48,23 @@
           throw new Error("latest.json answered " + response.status);
         }
         return response.json();
+      })
+      .then(function (data) {
+        var shown = shownIds();
+        data.articles = data.articles.filter(function (article) {
+          return !shown[String(article.id)];
+        });
+        return data;
       });
   }
 
   function showNotice(data) {
-    if (!data.count) {
+    var count = data.articles.length;
+    if (!count) {
       notice.hidden = true;
       return;
     }
-    notice.textContent = (data.more ? "超过 " + data.count : data.count) + " 条新文章，点击查看";
+    notice.textContent = (data.more ? "超过 " + count : count) + " 条新文章，点击查看";
     notice.hidden = false;
   }
 
@@ -82,6 +104,7 @@
   /* The same markup as templates/articles/_card.html. */
   function card(article) {
     var root = element("article", "card is-new");
+    root.setAttribute("data-id", String(article.id));
     var title = element("h2", "card-title");
     title.appendChild(link(article.url, "", article.title));
     root.appendChild(title);
@@ -107,15 +130,14 @@
       return;
     }
     var empty = list.querySelector(".empty");
-    if (empty && data.count) {
+    if (empty && data.articles.length) {
       empty.remove();
     }
     for (var i = data.articles.length - 1; i >= 0; i -= 1) {
       list.insertBefore(card(data.articles[i]), list.firstChild);
     }
-    if (data.newest) {
-      since = data.newest;
-    }
+    since = data.cursor.since;
+    afterId = data.cursor.after_id;
     notice.hidden = true;
   }
 

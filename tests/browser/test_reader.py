@@ -145,6 +145,48 @@ def test_new_articles_notice(live_server, page, screenshot, settings, newsroom):
     assert page.console.errors == []
 
 
+def test_first_article_of_an_empty_category(live_server, page, settings):
+    """An empty category page announces its first article and replaces the empty message."""
+    settings.LIVE_POLL_SECONDS = 1
+    settings.LIVE_CACHE_SECONDS = 0
+    category = make_category(name="新开的来源", slug="brandnew")
+    page.goto(live_server.url + "/category/brandnew/")
+    assert page.get_by_text("这个来源暂无新闻。").is_visible()
+    make_article(title="新来源的第一条新闻FIRSTx", category=category)
+    page.locator(".live-notice").click(timeout=8000)
+    page.get_by_text("新来源的第一条新闻FIRSTx").wait_for()
+    assert page.get_by_text("这个来源暂无新闻。").count() == 0
+    assert page.locator(".article-list .card a.cat").count() == 0  # as the page's own cards
+    assert page.console.errors == []
+
+
+def test_too_many_new_articles_reload_the_page(live_server, page, settings, monkeypatch):
+    """More new articles than the endpoint sends: the click reloads the page instead."""
+    from articles import live
+
+    monkeypatch.setattr(live, "LATEST_CAP", 1)
+    settings.LIVE_POLL_SECONDS = 1
+    settings.LIVE_CACHE_SECONDS = 0
+    make_article(title="已有的新闻OLDy")
+    page.goto(live_server.url + "/")
+    page.evaluate("window.__sameDocument = true")
+    make_article(title="一连两条之一MANYa")
+    make_article(title="一连两条之二MANYb")
+    notice = page.locator(".live-notice")
+    notice.wait_for(state="visible", timeout=8000)
+    assert notice.inner_text() == "超过 1 条新文章，点击查看"
+    notice.click()
+    cards = page.locator(".article-list .card-title")
+    cards.get_by_text("一连两条之一MANYa").wait_for()
+    assert page.evaluate("window.__sameDocument") is None  # a fresh page
+    assert cards.all_inner_texts()[:3] == [
+        "一连两条之二MANYb",
+        "一连两条之一MANYa",
+        "已有的新闻OLDy",
+    ]
+    assert page.console.errors == []
+
+
 def test_no_polling_while_hidden(live_server, page, settings, newsroom):
     """A hidden tab does not poll; it asks once at once when shown again."""
     settings.LIVE_POLL_SECONDS = 1
