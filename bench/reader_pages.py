@@ -53,7 +53,8 @@ def main():
         "archive month": f"/archive/{day:%Y/%m}/",
         "archive day": f"/archive/{day:%Y/%m/%d}/",
         "archive year, page 100": f"/archive/{day:%Y}/?page=100",
-        "latest.json": f"/api/latest.json?since={hour_ago.replace('+', '%2B')}",
+        "latest.json": f"/api/latest.json?since={hour_ago.replace('+', '%2B')}"
+        f"&after_id={Article.objects.order_by('-id').values_list('id', flat=True)[0]}",
     }
     client = Client(HTTP_HOST="localhost")
     print(f"{connection.vendor}, {total} published articles, {args.runs} runs per page")
