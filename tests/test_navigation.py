@@ -259,7 +259,7 @@ class TestRelated:
 
 class TestBreadcrumbs:
     def test_every_page_has_breadcrumbs(self, client):
-        """Home, sources, category, tag, article and archive pages show a breadcrumb trail."""
+        """Home, sources, category, tag, article, archive and search pages show a trail."""
         article = make_article(
             category=make_category(name="面包屑来源", slug="crumbsrc"),
             tags=["面包屑标签"],
@@ -272,6 +272,7 @@ class TestBreadcrumbs:
             "/tag/面包屑标签/": ["首页", "标签：面包屑标签"],
             article.get_absolute_url(): ["首页", "面包屑来源", article.title],
             "/archive/2020/03/07/": ["首页", "2020年", "3月", "7日"],
+            "/search/?q=银行": ["首页", "搜索"],
         }
         for path, trail in expected.items():
             html = client.get(path).content.decode()
