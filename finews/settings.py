@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tinymce",
     "axes",
     "articles",
+    "jekyll",
 ]
 
 MIDDLEWARE = [
