@@ -7,10 +7,11 @@ leaves whole batches or nothing of a batch, and the next run picks up the rest
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -22,6 +23,7 @@ from jekyll.parser import ParseError, parse_post
 
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 DEFAULT_BATCH_SIZE = 500
+READER_THREADS = 8
 # Compared to decide whether a changed file changes its article.
 COMPARED_FIELDS = (
     "title",
@@ -130,12 +132,13 @@ class JekyllImporter:
 
     def run(self):
         """Import everything; in a dry run, do it all in a transaction that is rolled back."""
-        if self.dry_run:
-            with transaction.atomic():
+        with ThreadPoolExecutor(max_workers=READER_THREADS) as self._readers:
+            if self.dry_run:
+                with transaction.atomic():
+                    self._run()
+                    transaction.set_rollback(True)
+            else:
                 self._run()
-                transaction.set_rollback(True)
-        else:
-            self._run()
         return self.summary
 
     def _run(self):
@@ -144,6 +147,7 @@ class JekyllImporter:
         for batch in _batches(iter_post_files(self.posts_dir), self.batch_size):
             with transaction.atomic():
                 self.import_batch(batch)
+            reset_queries()  # with DEBUG on, Django would keep every query of the run
             if self.progress:
                 self.progress(len(batch))
 
@@ -177,6 +181,12 @@ class JekyllImporter:
             return category
         name = cats.category_name(old_slug, self.category_titles.get(old_slug), tags)
         slug = cats.normalise_slug(old_slug)
+        # Old slugs differing only in case or punctuation (TechWeb, Techweb) were
+        # different publications. Known from the category pages, they get numbered
+        # slugs in a fixed order (techweb, techweb-2), whichever post comes first.
+        rivals = sorted(s for s in self.category_titles if cats.normalise_slug(s) == slug)
+        if old_slug in rivals and rivals.index(old_slug) > 0:
+            slug = f"{slug[:95]}-{rivals.index(old_slug) + 1}"
         category = Category.objects.filter(name=name).first()
         if category is None:
             category = Category.objects.filter(slug=slug).first()
@@ -213,11 +223,29 @@ class JekyllImporter:
         self.summary.files += len(entries)
         rels = {entry.path: os.path.relpath(entry.path, self.posts_dir) for entry in entries}
         known = {p.path: p for p in ImportedPost.objects.filter(path__in=rels.values())}
+
+        def load(entry):
+            # Threads: reading many small files from a cold disk is latency-bound.
+            row = known.get(rels[entry.path])
+            try:
+                stat = entry.stat()
+                if row and row.size == stat.st_size and row.mtime_ns == stat.st_mtime_ns:
+                    return stat, None, None  # unchanged, not even read
+                with open(entry.path, "rb") as handle:
+                    return stat, handle.read(), None
+            except OSError as error:
+                return None, None, error
+
         pending = []
         touched = []
-        for entry in entries:
+        for entry, (stat, data, error) in zip(
+            entries, self._readers.map(load, entries), strict=True
+        ):
             rel = rels[entry.path]
-            item = self._read(entry, rel, known.get(rel), touched)
+            if error is not None:
+                self.summary.failed.append((rel, f"cannot read the file: {error.strerror}"))
+                continue
+            item = self._read(entry.name, rel, stat, data, known.get(rel), touched)
             if item is not None:
                 pending.append(item)
         if touched:
@@ -225,16 +253,9 @@ class JekyllImporter:
         if pending:
             self._store(pending)
 
-    def _read(self, entry, rel, known, touched):
-        try:
-            stat = entry.stat()
-            if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
-                self.summary.unchanged += 1
-                return None
-            with open(entry.path, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            self.summary.failed.append((rel, f"cannot read the file: {error.strerror}"))
+    def _read(self, name, rel, stat, data, known, touched):
+        if data is None:
+            self.summary.unchanged += 1
             return None
         content_hash = hashlib.sha256(data).hexdigest()
         if known and known.content_hash == content_hash:
@@ -249,7 +270,7 @@ class JekyllImporter:
             self.summary.failed.append((rel, reason))
             return None
         try:
-            record = parse_post(entry.name, text)
+            record = parse_post(name, text)
         except ParseError as error:
             self.summary.failed.append((rel, str(error)))
             return None

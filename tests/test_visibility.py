@@ -264,3 +264,19 @@ def test_sitemap_index_ignores_unpublished_dates(visitor, matrix_articles):
     body = visitor.get("/sitemap.xml").content.decode()
     later = timezone.localtime(timezone.now() + timedelta(days=30)).strftime("%Y-%m-%d")
     assert later not in body
+
+
+@pytest.mark.parametrize("which", ["draft", "future"])
+def test_old_jekyll_url_of_unpublished_is_404(visitor, matrix_articles, which):
+    """An old Jekyll post URL never redirects to (and so reveals) a draft or future article."""
+    slug = matrix_articles[which].slug
+    response = visitor.get(f"/matrix/2022/05/19/{slug}.html")
+    assert response.status_code == 404
+    assert slug not in response.get("Location", "")
+
+
+def test_old_jekyll_url_of_published_redirects(visitor, matrix_articles):
+    """The old Jekyll post URL of a published article redirects to it."""
+    response = visitor.get("/matrix/2022/05/19/matrix-published.html")
+    assert response.status_code == 301
+    assert response["Location"] == matrix_articles["published"].get_absolute_url()
