@@ -1,3 +1,4 @@
+import html
 import secrets
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -260,6 +262,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def lead(self):
+        """The summary to show above the body, or "" when the body already begins with it.
+
+        Imported posts take their summary from their first paragraph; showing it
+        twice, once as the lead and again as the body's start, reads badly.
+        """
+        summary = " ".join(self.summary.split()).removesuffix("…")
+        if not summary:
+            return ""
+        start = " ".join(html.unescape(strip_tags(self.body[: 4 * len(summary) + 2000])).split())
+        if start.replace(" ", "").startswith(summary.replace(" ", "")):
+            return ""
+        return self.summary
 
     @property
     def is_published(self):

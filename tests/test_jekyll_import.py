@@ -252,6 +252,26 @@ class TestIncremental:
         assert list(Article.objects.get().tags.names()) == ["新标签新闻"]
 
 
+class TestDetailPage:
+    def test_digest_text_shown_once(self, archive, client):
+        """A one-paragraph digest's text appears once on its page, not as lead and body."""
+        archive.post("900000000000000001", body="只出现一次的快讯ONCEr7。")
+        run_import(archive.root)
+        page = client.get("/news/900000000000000001/").content.decode()
+        shown = page.split('class="article-title"', 1)[1]  # what the reader sees, not <meta>
+        assert shown.count("ONCEr7") == 1
+        assert 'class="lead"' not in shown
+
+    def test_blockquote_summary_is_the_lead(self, archive, client):
+        """A blockquote summary, which is not in the body, is shown as the lead."""
+        archive.post("900000000000000002", body="> 引用摘要LEADm3\n\n正文不同BODYn4。")
+        run_import(archive.root)
+        page = client.get("/news/900000000000000002/").content.decode()
+        shown = page.split('class="article-title"', 1)[1]
+        assert '<p class="lead">引用摘要LEADm3</p>' in shown
+        assert shown.count("BODYn4") == 1
+
+
 class TestDryRun:
     def test_dry_run_reports_and_writes_nothing(self, archive):
         """--dry-run reports what would be new and leaves the database as it was."""

@@ -32,7 +32,10 @@ def imported(tmp_path):
     archive.post("202205212222222221", day="2022-05-21", category="TechWeb", tag="中国网科技新闻")
     archive.post("202205212222222222", day="2022-05-21", category="Techweb", tag="大江网新闻")
     archive.post(
-        "202205212222222223", day="2022-05-21", category="anxinguojizhengquan(xianggang)", tag="x新闻"
+        "202205212222222223",
+        day="2022-05-21",
+        category="anxinguojizhengquan(xianggang)",
+        tag="x新闻",
     )
     archive.post(
         "202205222222222229",
