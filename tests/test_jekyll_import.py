@@ -385,3 +385,44 @@ def test_kill_9_mid_import_then_rerun(tmp_path):
     assert finished.returncode == 0
     articles, imported, tagged, slugs = _sqlite_counts(db)
     assert articles == imported == tagged == slugs == total
+
+
+class TestCommandDocs:
+    def test_help_documents_empty_titles_and_exit_status(self):
+        """--help says what happens to empty titles and what each exit status means."""
+        from jekyll.management.commands.import_jekyll import Command
+
+        parser = Command().create_parser("manage.py", "import_jekyll")
+        text = " ".join(parser.format_help().split())
+        assert "empty title gets a title derived from its summary" in text
+        assert "1 some files failed" in text
+        assert "130 interrupted" in text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_second_concurrent_import_is_refused(archive):
+    """On PostgreSQL a second import while one runs exits with status 3, writing nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's (run with DATABASE_URL=postgres://...)")
+    import psycopg
+
+    from jekyll.importer import LOCK_KEY
+
+    archive.post("910000000000000001")
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        _, err, code = run_import(archive.root)
+    assert code == 3
+    assert "Another import_jekyll is running" in err
+    assert not Article.objects.exists()
