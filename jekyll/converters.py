@@ -1,6 +1,12 @@
+import logging
+
+from django.db import DatabaseError
+
 from articles.models import Category
 from jekyll.categories import normalise_slug
 from jekyll.models import CategoryAlias
+
+logger = logging.getLogger(__name__)
 
 
 def category_for_old_slug(old_slug):
@@ -22,7 +28,13 @@ class OldCategoryConverter:
     regex = r"[^/]+"
 
     def to_python(self, value):
-        category = category_for_old_slug(value)
+        try:
+            category = category_for_old_slug(value)
+        except DatabaseError:
+            # URL resolution must not fail on this catch-all: without its table
+            # (or database) no old slug can be known, so the path is simply not one.
+            logger.warning("old category lookup failed for %r", value, exc_info=True)
+            raise ValueError(value) from None
         if category is None:
             raise ValueError(value)
         return category
