@@ -6,6 +6,7 @@ row is stored per post. Each answers one 301 straight to the final page.
 """
 
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from articles.models import Article
@@ -27,6 +28,11 @@ def old_post(request, name, **parts):
             pk__in=ImportedPost.objects.filter(upstream_id=upstream_id).values("article_id")
         ).first()
     if article is None:
+        # Withdrawn on purpose: say so here (410) rather than redirect to a 410.
+        if Article.objects.filter(
+            slug=article_slug(upstream_id), status=Article.Status.WITHDRAWN
+        ).exists():
+            return render(request, "410.html", status=410)
         raise Http404("No such post.")
     return HttpResponsePermanentRedirect(article.get_absolute_url())
 

@@ -92,6 +92,13 @@ class TestPosts:
         response = client.get("/dazhongzhengquanbao/2022/05/19/NW202205192385065243.html")
         assert response.status_code == 404
 
+    def test_withdrawn_post_is_410(self, client, imported):
+        """The old URL of a withdrawn article answers 410 Gone itself, no redirect."""
+        Article.objects.filter(slug="nw202205192385065243").update(status=Article.Status.WITHDRAWN)
+        response = client.get("/dazhongzhengquanbao/2022/05/19/NW202205192385065243.html")
+        assert response.status_code == 410
+        assert "郑州银行REDIRq1" not in response.content.decode()
+
     def test_redirect_costs_few_queries(self, client, imported, django_assert_max_num_queries):
         """A post redirect is one indexed lookup, whatever the archive's size."""
         with django_assert_max_num_queries(1):
