@@ -206,6 +206,21 @@ def plain_text(fragment):
     return _SPACE_RE.sub(" ", text).strip()
 
 
+# Paragraphs with none of Markdown's syntax, the great majority of the archive, are
+# converted without the Markdown parser (which costs more than the rest of parsing).
+_MARKDOWN_CHARS_RE = re.compile(r"[\\`*_\[\]<>#!|~&]|^\s*(?:[-+=]|\d+[.)])|  $", re.MULTILINE)
+
+
+def markdown_to_html(source):
+    """Markdown (with raw HTML) to HTML; plain-text paragraphs take a fast path."""
+    if not source:
+        return ""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", source) if p.strip()]
+    if any(_MARKDOWN_CHARS_RE.search(p) or p[0] in " \t" for p in paragraphs):
+        return _markdown.reset().convert(source)
+    return "\n".join(f"<p>{p.strip()}</p>" for p in paragraphs)
+
+
 def _take_blockquote(lines):
     """Split a leading ``> `` blockquote off the body: (quote text, remaining lines)."""
     start = 0
@@ -264,7 +279,7 @@ def _process_body(source):
         source_name = matches[-1]["name"].strip()
         body_source = pattern.sub("", body_source).strip()
 
-    body = _markdown.reset().convert(body_source) if body_source else ""
+    body = markdown_to_html(body_source)
 
     if quote:
         summary = plain_text(_markdown.reset().convert(quote))

@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jekyll.categories import category_name, name_from_page_title, name_from_tag, normalise_slug
-from jekyll.parser import BEIJING, ParseError, article_slug, parse_date, parse_post
+from jekyll.parser import (
+    BEIJING,
+    ParseError,
+    article_slug,
+    markdown_to_html,
+    parse_date,
+    parse_post,
+)
 
 NAME = "2022-05-19-NW202205192385065243.md"
 
@@ -276,3 +283,40 @@ class TestSlugsAndNames:
         assert parse_date("2021-12-08 02:46:18 Z").utcoffset() == timedelta(0)
         assert parse_date(" +0800") is None
         assert parse_date(None) is None
+
+
+class TestMarkdownFastPath:
+    SAMPLES = [
+        "离岸人民币兑美元升至6.3512，为2018年以来最高水平。",
+        "第一段(央视新闻)\n\n第二段：30%，12-08；“引号”",
+        "一行\n接着一行",
+        "Paramount+将于2022年登陆亚洲市场 FF 91 1.8 mS/cm",
+        "- 列表项\n- 第二项",
+        "1. 第一\n2. 第二",
+        "**加粗** 和 _斜体_",
+        "带 & 符号 <b>标签</b>",
+        "    缩进代码",
+        "标题\n===",
+        "硬换行  \n下一行",
+        "[链接](http://a.example/)",
+        '<p>原始HTML</p><p class="x">第二段</p>',
+    ]
+
+    @pytest.mark.parametrize("text", SAMPLES)
+    def test_same_html_as_markdown(self, text):
+        """The fast path for plain paragraphs gives exactly what Markdown gives."""
+        import markdown
+
+        assert markdown_to_html(text) == markdown.markdown(text, output_format="html")
+
+    def test_corpus_posts_same_as_with_markdown_only(self, corpus_dir, monkeypatch):
+        """Every corpus post parses to the same record with the fast path as without it."""
+        import re
+
+        from jekyll import parser
+
+        paths = sorted((corpus_dir / "_posts").glob("*.md"))
+        fast = [parse_post(p.name, p.read_text(encoding="utf-8")) for p in paths]
+        monkeypatch.setattr(parser, "_MARKDOWN_CHARS_RE", re.compile(""))  # always Markdown
+        slow = [parse_post(p.name, p.read_text(encoding="utf-8")) for p in paths]
+        assert fast == slow
