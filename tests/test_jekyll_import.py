@@ -14,7 +14,7 @@ import pytest
 from articles.models import Article, Category, TaggedArticle
 from jekyll.models import CategoryAlias, ImportedPost
 from jekyll.parser import BEIJING
-from tests.factories import make_article
+from tests.factories import make_article, make_category
 from tests.jekyll_helpers import Archive, post_text, run_import, summary_counts
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,31 @@ class TestOddFiles:
         _, err, code = run_import(tmp_path / "nowhere")
         assert code == 2
         assert "Not a Jekyll archive" in err
+
+
+class TestCategories:
+    def test_page_title_names_the_category(self, archive):
+        """A category page whose title is a real name names the category, over the tag."""
+        archive.category_page("FTzhongwenwang", "FT中文网新闻")
+        archive.post("920000000000000001", category="FTzhongwenwang", tag="英国金融时报新闻")
+        run_import(archive.root)
+        category = Category.objects.get()
+        assert (category.name, category.slug) == ("FT中文网", "ftzhongwenwang")
+
+    def test_page_title_that_is_only_the_slug_gives_way_to_the_tag(self, archive):
+        """A page titled with the slug re-cased (Dazhongzhengquanbao) is no name: the tag is."""
+        archive.category_page("dazhongzhengquanbao", "Dazhongzhengquanbao")
+        archive.post("920000000000000002", category="dazhongzhengquanbao", tag="大众证券报新闻")
+        run_import(archive.root)
+        assert Category.objects.get().name == "大众证券报"
+
+    def test_existing_category_is_reused(self, archive):
+        """An editor's category with the same name is reused and gets the old slug as alias."""
+        existing = make_category(name="大众证券报", slug="dzzqb")
+        archive.post("920000000000000003", category="dazhongzhengquanbao", tag="大众证券报新闻")
+        run_import(archive.root)
+        assert Article.objects.get().category == existing
+        assert CategoryAlias.objects.get().old_slug == "dazhongzhengquanbao"
 
 
 class TestIdentity:
