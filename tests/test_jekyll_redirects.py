@@ -76,6 +76,17 @@ class TestPosts:
             "/news/202205202222222222/",
         )
 
+    def test_category_as_jekyll_wrote_it(self, client, imported):
+        """Jekyll's own forms of the category part (lowercased, spaces split into folders) work."""
+        assert_redirects_once(
+            client,
+            "/21shijijingjibaodao/nancailicaitong/2022/05/20/202205202222222222.html",
+            "/news/202205202222222222/",
+        )
+        assert_redirects_once(
+            client, "/techweb/2022/05/21/202205212222222222.html", "/news/202205212222222222/"
+        )
+
     def test_duplicate_post_goes_to_the_article_it_duplicates(self, client, imported):
         """The old URL of a post stored as a duplicate leads to the article that owns its source."""
         assert_redirects_once(
@@ -153,3 +164,4 @@ class TestFeed:
         response = client.get("/feed.xml")
         assert response.status_code == 301
         assert response["Location"] == target
+        assert client.get(target).status_code == 200
