@@ -171,15 +171,37 @@ def _as_strings(value):
 # --- body -------------------------------------------------------------------------
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-# Paragraphs the upstream page hid (style="display:none" or the hidden attribute):
-# the sanitizer would drop the attribute and show their text, so they go first.
-_HIDDEN_RE = re.compile(
-    r"<(?P<tag>p|div|span|section|font)\b[^>]*?"
-    r"(?:style\s*=\s*(?:\"[^\"]*display\s*:\s*none[^\"]*\"|'[^']*display\s*:\s*none[^']*')"
-    r"|\shidden(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|\w+))?(?=[\s/>]))"
-    r"[^>]*>.*?</(?P=tag)\s*>",
-    re.DOTALL | re.IGNORECASE,
+# Elements the upstream page hid (style="display:none" or the hidden attribute):
+# the sanitizer would drop the attribute and show their text, so they go first,
+# with everything nested inside them.
+_HIDDEN_START_RE = re.compile(
+    r"<(?P<tag>[a-z][a-z0-9]*)\b"
+    r"(?=[^>]*?(?:style\s*=\s*[\"'][^\"'>]*display\s*:\s*none|\shidden(?=[\s=/>])))"
+    r"[^>]*>",
+    re.IGNORECASE,
 )
+_VOID_TAGS = frozenset({"img", "br", "hr", "input", "meta", "link", "source", "wbr", "embed"})
+
+
+def _drop_hidden(text):
+    pos = 0
+    while match := _HIDDEN_START_RE.search(text, pos):
+        tag = match["tag"].lower()
+        end = match.end()
+        if tag not in _VOID_TAGS and not match[0].endswith("/>"):
+            depth = 1
+            for token in re.finditer(rf"<(/?){tag}\b[^>]*>", text[end:], re.IGNORECASE):
+                depth += -1 if token[1] else 1
+                if depth == 0:
+                    end += token.end()
+                    break
+            else:
+                end = len(text)  # never closed: hidden to the end, as a browser would
+        text = text[: match.start()] + text[end:]
+        pos = match.start()
+    return text
+
+
 # The source link line: <http://...>, or <> when the crawler had none.
 _SOURCE_LINE_RE = re.compile(r"^\s*<(?P<url>(?:https?://|//)[^<>\s]*|)>\s*$", re.IGNORECASE)
 # Site chrome: [返回东财滚动新闻](../emnews/)｜[返回首页](//finews.withounder.com/) and variants.
@@ -249,7 +271,7 @@ def _derive_title(summary):
 def _process_body(source):
     """(summary, body HTML, source URL, source name) from the Markdown after the front matter."""
     source = _COMMENT_RE.sub("", source)
-    source = _HIDDEN_RE.sub("", source)
+    source = _drop_hidden(source)
 
     source_url = ""
     kept = []

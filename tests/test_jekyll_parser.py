@@ -168,6 +168,30 @@ class TestBody:
         assert "HIDDENp4" not in body
         assert "HIDDENa7" not in body
 
+    @pytest.mark.parametrize(
+        "hidden",
+        [
+            '<div style="display: none;"><div>内层</div>HIDDENn1</div>',
+            '<P STYLE="DISPLAY:NONE">HIDDENn1</P>',
+            "<span hidden>HIDDENn1</span>",
+            "<section hidden='hidden'><p>HIDDENn1</p></section>",
+        ],
+    )
+    def test_hidden_elements_go_with_what_they_hold(self, hidden):
+        """Hidden elements, nested ones too, leave with their content; what follows stays."""
+        body = parse_post(NAME, post(body=f"<p>前文BEFOREv2</p>{hidden}<p>后文AFTERv3</p>")).body
+        assert "HIDDENn1" not in body
+        assert "内层" not in body
+        assert "BEFOREv2" in body
+        assert "AFTERv3" in body
+
+    def test_hidden_lookalikes_stay(self):
+        """A class named hidden-xs or a visible style is not hiding anything."""
+        text = '<p class="hidden-xs">可见VISIBLEk1</p><p style="color:red">可见VISIBLEk2</p>'
+        body = parse_post(NAME, post(body=text)).body
+        assert "VISIBLEk1" in body
+        assert "VISIBLEk2" in body
+
     def test_source_name_paragraph(self):
         """The closing （文章来源：X） paragraph names the source and leaves the body."""
         record = parse_post(NAME, post(body=self.HTML_POST))
