@@ -1,6 +1,7 @@
 """import_jekyll: what lands in the database, re-runs, bad files, interruptions, exit status."""
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -372,9 +373,29 @@ def _sqlite_counts(db):
     return articles, imported, tagged, slugs
 
 
+def _run_until(command, env, db, rows, stop):
+    """Start the import, wait until ``rows`` files are recorded, then ``stop`` it."""
+    process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+            try:
+                if _sqlite_counts(db)[1] >= rows:
+                    break
+            except sqlite3.OperationalError:
+                pass  # locked by the writer, or not created yet; look again
+        stop(process)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, err
+
+
 @pytest.mark.django_db(False)
-def test_kill_9_mid_import_then_rerun(tmp_path):
-    """A run killed with SIGKILL leaves whole batches only; the next run finishes, no duplicates."""
+def test_ctrl_c_and_kill_9_mid_import_then_rerun(tmp_path):
+    """Real SIGINT (status 130) and SIGKILL mid-import leave whole batches; a re-run finishes."""
     total, batch = 3000, 50
     archive = Archive(tmp_path / "site")
     for n in range(total):
@@ -388,23 +409,21 @@ def test_kill_9_mid_import_then_rerun(tmp_path):
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=REPO)
     command = [*manage, "import_jekyll", str(archive.root), "--quiet", "--batch-size", str(batch)]
-    process = subprocess.Popen(command, env=env, cwd=REPO)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            try:
-                if _sqlite_counts(db)[1] >= 4 * batch:
-                    break
-            except sqlite3.OperationalError:
-                pass  # locked by the writer; look again
-        process.kill()
-    finally:
-        process.wait()
-    articles, imported, tagged, slugs = _sqlite_counts(db)
+
+    code, err = _run_until(command, env, db, 2 * batch, lambda p: p.send_signal(signal.SIGINT))
+    assert code == 130, err
+    assert "Interrupted" in err
+    articles, imported, tagged, _ = _sqlite_counts(db)
     assert 0 < articles < total, "the import was not interrupted midway"
     assert articles % batch == 0  # whole batches only
     assert imported == tagged == articles
+
+    code, _ = _run_until(command, env, db, articles + 4 * batch, lambda p: p.kill())
+    assert code == -signal.SIGKILL
+    killed_at, imported, tagged, _ = _sqlite_counts(db)
+    assert articles < killed_at < total, "the second run was not killed midway"
+    assert killed_at % batch == 0
+    assert imported == tagged == killed_at
 
     finished = subprocess.run(command, env=env, cwd=REPO)
     assert finished.returncode == 0
