@@ -206,19 +206,23 @@ class JekyllImporter:
         # different publications. Known from the category pages, they get numbered
         # slugs in a fixed order (techweb, techweb-2), whichever post comes first.
         rivals = sorted(s for s in self.category_titles if cats.normalise_slug(s) == slug)
-        if old_slug in rivals and rivals.index(old_slug) > 0:
+        numbered = old_slug in rivals and rivals.index(old_slug) > 0
+        if numbered:
             slug = f"{slug[:95]}-{rivals.index(old_slug) + 1}"
         category = Category.objects.filter(name=name).first()
         if category is None:
             category = Category.objects.filter(slug=slug).first()
-            if category is not None and category.jekyll_aliases.exclude(old_slug=old_slug).exists():
-                # Another old slug (TechWeb vs Techweb) already owns this slug with
-                # another name: a different publication, so a slug of its own.
+            if category is not None and (
+                numbered or category.jekyll_aliases.exclude(old_slug=old_slug).exists()
+            ):
+                # The slug belongs to another publication (another old slug, or an
+                # editor's category under a numbered slug): take the next free one.
                 category = None
-                n = 2
-                while Category.objects.filter(slug=f"{slug[:95]}-{n}").exists():
+                base = cats.normalise_slug(old_slug)[:95]
+                n = rivals.index(old_slug) + 2 if numbered else 2
+                while Category.objects.filter(slug=f"{base}-{n}").exists():
                     n += 1
-                slug = f"{slug[:95]}-{n}"
+                slug = f"{base}-{n}"
         if category is None:
             category = Category.objects.create(name=name, slug=slug)
             self.summary.new_categories += 1

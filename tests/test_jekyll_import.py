@@ -182,6 +182,17 @@ class TestCategories:
         assert CategoryAlias.objects.get().old_slug == "dazhongzhengquanbao"
 
 
+    def test_numbered_slug_already_taken_by_an_editor(self, archive):
+        """A case variant whose numbered slug an editor already uses gets the next free one."""
+        make_category(name="编辑建的分类", slug="techweb-2")
+        archive.category_page("TechWeb", "中国网科技新闻")
+        archive.category_page("Techweb", "大江网新闻")
+        archive.post("920000000000000004", category="Techweb", tag="大江网新闻")
+        _, err, code = run_import(archive.root)
+        assert code == 0, err
+        assert Category.objects.get(name="大江网").slug == "techweb-3"
+
+
 class TestIdentity:
     def test_duplicate_source_url_is_reported_not_stored(self, archive):
         """A second post with an already-owned source URL is a reported duplicate."""
