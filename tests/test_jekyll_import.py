@@ -181,7 +181,6 @@ class TestCategories:
         assert Article.objects.get().category == existing
         assert CategoryAlias.objects.get().old_slug == "dazhongzhengquanbao"
 
-
     def test_numbered_slug_already_taken_by_an_editor(self, archive):
         """A case variant whose numbered slug an editor already uses gets the next free one."""
         make_category(name="编辑建的分类", slug="techweb-2")
