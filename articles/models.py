@@ -12,10 +12,19 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import search
+from articles.caching import bump_content_version
 from articles.sanitize import sanitize_html
 
 # The fields the stored search text is made of.
 SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
+
+
+class CategoryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # QuerySet.update() sends no signal; a renamed category changes public pages.
+        rows = super().update(**kwargs)
+        bump_content_version()
+        return rows
 
 
 class Category(models.Model):
@@ -29,6 +38,8 @@ class Category(models.Model):
         help_text="小写英文字母、数字或连字符，用在网址中，如 dazhongzhengquanbao。",
     )
     description = models.TextField("简介", blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -50,6 +61,12 @@ class TaggedArticle(TaggedItemBase):
     """Tag links with a real foreign key to the article (indexable, joinable)."""
 
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    # Copies of the article's status and published_at, so that a tag page is one
+    # index range (tag, newest first) instead of a join over every tagged
+    # article. Kept in sync by Article.save() and ArticleQuerySet.update() /
+    # bulk_update(); the public query still goes through Article.published().
+    status = models.CharField(max_length=16, default="draft", editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "文章标签"
@@ -59,12 +76,42 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="articles_taggedarticle_unique"
             )
         ]
+        indexes = [
+            # Tag pages: one tag, newest published first.
+            models.Index(
+                fields=["tag", "-published_at", "-content_object"],
+                condition=Q(status="published"),
+                name="taggedarticle_tag_pub_idx",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.copy_article_dates()
+        super().save(*args, **kwargs)
+
+    def copy_article_dates(self):
+        self.status = self.content_object.status
+        self.published_at = self.content_object.published_at
+
+    @classmethod
+    def sync_articles(cls, article_ids):
+        """Copy status and published_at from the articles onto their tag links."""
+        article = Article.objects.filter(pk=models.OuterRef("content_object"))
+        ids = list(article_ids)
+        for start in range(0, len(ids), 5000):
+            cls.objects.filter(content_object__in=ids[start : start + 5000]).update(
+                status=models.Subquery(article.values("status")[:1]),
+                published_at=models.Subquery(article.values("published_at")[:1]),
+            )
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one publish gate: published, and due (published_at has come)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    # Bulk paths (importer, seeding, admin actions) send no signals: each one
+    # bumps the content version itself so cached pages go stale at once.
 
     def bulk_create(self, objs, *args, **kwargs):
         # Bulk paths (importer, seeding) skip save(); the sanitizer must not be skipped.
@@ -75,7 +122,9 @@ class ArticleQuerySet(models.QuerySet):
         update_fields = kwargs.get("update_fields")
         if update_fields and SEARCHED_FIELDS & set(update_fields):
             kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        bump_content_version()
+        return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
@@ -86,9 +135,34 @@ class ArticleQuerySet(models.QuerySet):
             for obj in objs:
                 obj.update_search_text()
             fields = [*fields, "search_text"] if "search_text" not in fields else fields
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if {"status", "published_at"} & set(fields):
+            TaggedArticle.sync_articles(obj.pk for obj in objs)
+        bump_content_version()
+        return rows
 
     def update(self, **kwargs):
+        ids = None
+        if {"status", "published_at"} & kwargs.keys():
+            # Taken before the update: the filter may no longer match after it.
+            ids = list(self.values_list("pk", flat=True))
+        rows = self._update_text_and_search(**kwargs)
+        if ids:
+            TaggedArticle.sync_articles(ids)
+        bump_content_version()
+        return rows
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        bump_content_version()
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _update_text_and_search(self, **kwargs):
         # A bulk update of title, summary or body would leave the search text stale:
         # re-segment the rows it touched, in the same transaction.
         if not SEARCHED_FIELDS & kwargs.keys():
@@ -259,6 +333,9 @@ class Article(models.Model):
         if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+        TaggedArticle.objects.filter(content_object=self).exclude(
+            status=self.status, published_at=self.published_at
+        ).update(status=self.status, published_at=self.published_at)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

@@ -2,8 +2,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, FilteredRelation, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -16,7 +15,8 @@ from articles import search, sitemaps
 from articles.archive import ArchivePeriod
 from articles.live import live_list_context
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
-from articles.models import Article, Category
+from articles.models import Article, Category, TaggedArticle
+from articles.pagination import SeekPaginationMixin
 
 # How many of the newest articles decide which categories are "busiest" on the
 # home page: a bounded, index-served window instead of a count over the archive.
@@ -49,46 +49,47 @@ class ArticleListMixin:
         return published_articles()
 
 
+class SeekListMixin(SeekPaginationMixin, ArticleListMixin):
+    """Article lists in date order: seek pagination, and cards without the body."""
+
+    def get_queryset(self):
+        # Cards show the summary; bodies stay in the table (TOAST) unread.
+        return super().get_queryset().defer("body")
+
+
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = None
 
     def get_queryset(self):
-        return super().get_queryset()[: settings.ARTICLES_PER_PAGE]
+        """The newest articles; the busiest categories come from the same window.
+
+        Two queries at any archive size: the (id, category) keys of the newest
+        BUSY_WINDOW articles (an index range), then the articles the page shows,
+        fetched by primary key.
+        """
+        window = list(Article.objects.published().values_list("id", "category_id")[:BUSY_WINDOW])
+        latest = [pk for pk, _ in window[: settings.ARTICLES_PER_PAGE]]
+        busiest = Counter(category for _, category in window).most_common(BUSY_CATEGORIES)
+        groups = {category: [] for category, _ in busiest}
+        for pk, category in window:
+            if category in groups and len(groups[category]) < PER_CATEGORY:
+                groups[category].append(pk)
+        wanted = {*latest, *(pk for pks in groups.values() for pk in pks)}
+        found = {a.pk: a for a in super().get_queryset().defer("body").filter(pk__in=wanted)}
+        self.busy_categories = [
+            {"category": articles[0].category, "articles": articles}
+            for articles in ([found[pk] for pk in pks if pk in found] for pks in groups.values())
+            if articles
+        ]
+        return [found[pk] for pk in latest if pk in found]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["busy_categories"] = self.busy_categories()
+        context["busy_categories"] = self.busy_categories
         context["breadcrumbs"] = [home_crumb()]
         context["live"] = live_list_context(context["articles"])
         return context
-
-    def busy_categories(self):
-        """The categories with most of the newest articles, each with its newest five."""
-        recent = Article.objects.published().values_list("category_id", flat=True)[:BUSY_WINDOW]
-        busiest = [pk for pk, _ in Counter(recent).most_common(BUSY_CATEGORIES)]
-        if not busiest:
-            return []
-        newest = (
-            published_articles()
-            .filter(category_id__in=busiest)
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("category_id")],
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(rank__lte=PER_CATEGORY)
-        )
-        groups = {pk: [] for pk in busiest}
-        for article in newest:
-            groups[article.category_id].append(article)
-        return [
-            {"category": articles[0].category, "articles": articles}
-            for articles in groups.values()
-            if articles
-        ]
 
 
 class ArticleDetailView(DetailView):
@@ -209,7 +210,7 @@ class CategoryIndexView(ListView):
         return context
 
 
-class CategoryView(ArticleListMixin, ListView):
+class CategoryView(SeekListMixin, ListView):
     template_name = "articles/category_detail.html"
 
     def get_queryset(self):
@@ -229,12 +230,34 @@ class CategoryView(ArticleListMixin, ListView):
         return context
 
 
-class TagView(ArticleListMixin, ListView):
+class TagView(SeekListMixin, ListView):
     template_name = "articles/tag_detail.html"
+
+    # Ordered and sought on the tag link's copy of the date: the
+    # (tag, published_at, article) index then serves the page directly.
+    seek_fields = ("tagged__published_at", "tagged__content_object_id")
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                tagged=FilteredRelation("taggedarticle", condition=Q(taggedarticle__tag=self.tag))
+            )
+            .filter(
+                tagged__status=Article.Status.PUBLISHED,
+                tagged__published_at__lte=timezone.now(),
+            )
+        )
+
+    def get_count_queryset(self, queryset):
+        # The tag links carry the article's status and date (kept in sync on
+        # every write), so the total is an index-only count over one tag's
+        # links instead of a join with a quarter of a million articles.
+        return TaggedArticle.objects.filter(
+            tag=self.tag, status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
@@ -248,7 +271,7 @@ class TagView(ArticleListMixin, ListView):
         return context
 
 
-class ArchiveView(ArticleListMixin, ListView):
+class ArchiveView(SeekListMixin, ListView):
     """Articles published in one Beijing-time year, month or day, newest first."""
 
     template_name = "articles/archive.html"

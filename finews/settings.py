@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and auth layers: a hit skips them all.
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -217,6 +219,12 @@ ARTICLES_PER_PAGE = 20
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=60)
 # How long browsers and proxies may reuse an /api/latest.json answer (seconds).
 LIVE_CACHE_SECONDS = env.int("LIVE_CACHE_SECONDS", default=10)
+
+# Anonymous GET pages are cached under a content version (articles/caching.py);
+# PAGE_CACHE=false turns that off (benchmarks measure both).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
+# Paths never cached besides the admin (health checks must reach the process).
+PAGE_CACHE_EXCLUDE = ["/healthz", "/readyz", "/static/", "/media/"]
 
 # Behind a TLS-terminating proxy (nginx) in production.
 if PRODUCTION:
