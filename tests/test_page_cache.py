@@ -20,6 +20,11 @@ pytestmark = pytest.mark.django_db
 HOME = "/"
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+
+
 def raw_retitle(article, title):
     """Change a title behind Django's back: no signal, no version bump."""
     with connection.cursor() as cursor:
