@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from articles import demo_data
+from articles import demo_data, search
 from articles.management.commands import seed_demo
 from articles.models import Article, Category, TaggedArticle
 
@@ -56,6 +56,14 @@ class TestSeedDemo:
             != (link.content_object.status, link.content_object.published_at)
         ]
         assert mismatched == []
+
+    def test_search_text_is_what_save_would_store(self, own_texts):
+        """Seeded articles are searchable: their search text is what Article.save() writes."""
+        call_command("seed_demo", articles=30, stdout=None)
+        for article in Article.objects.all():
+            assert article.search_text == search.document_text(
+                article.title, article.summary, article.body
+            )
 
     def test_skips_when_articles_exist_and_adds_with_force(self, own_texts):
         """A second run leaves the archive alone unless --force is given."""

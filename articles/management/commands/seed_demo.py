@@ -24,7 +24,7 @@ from django.utils.html import strip_tags
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo_data
+from articles import demo_data, search
 from articles.caching import bump_content_version
 from articles.models import Article, Category, TaggedArticle
 from articles.sanitize import sanitize_html
@@ -60,6 +60,13 @@ class Text:
     title: str
     summary: str
     body: str
+    # The summary's and body's lines of Article.search_text, segmented once.
+    search_lines: str = ""
+
+
+def search_line(text):
+    """One line of the stored search text, as articles/search.py document_text() writes it."""
+    return " " + " ".join(search.segment(text)) + " "
 
 
 def corpus_texts(posts_dir=None):
@@ -88,7 +95,12 @@ def corpus_texts(posts_dir=None):
 def sample_texts():
     """The texts to draw from, each body sanitized once here (the texts repeat)."""
     raw = corpus_texts() or [Text(*story) for story in demo_data.STORIES]
-    return [Text(t.title, t.summary, sanitize_html(t.body)) for t in raw]
+    texts = []
+    for text in raw:
+        body = sanitize_html(text.body)
+        lines = search_line(text.summary) + "\n" + search_line(search.plain_text(body))
+        texts.append(Text(text.title, text.summary, body, lines))
+    return texts
 
 
 def zipf_cumulative(n):
@@ -115,6 +127,7 @@ class Command(BaseCommand):
         self.rng = random.Random(seed)
         self.slug_prefix = f"demo-{seed}-" + (secrets.token_hex(3) + "-" if force else "")
         texts = sample_texts()
+        self.copy = connection.vendor == "postgresql"
         with transaction.atomic():
             categories = self.make_categories(min(MAX_CATEGORIES, max(8, articles // 10)))
             tags = self.make_tags(min(MAX_TAGS, max(len(demo_data.TAGS), articles // 10)))
@@ -188,17 +201,22 @@ class Command(BaseCommand):
                 "source_url": "",
                 "summary": text.summary,
                 "body": text.body,
+                "search_text": "",
                 "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
                 "published_at": now - timedelta(seconds=step * i + rng.uniform(0, step)),
                 "created_at": now,
                 "updated_at": now,
             }
+            if self.copy:
+                # What Article.save() would store (the COPY path skips save()).
+                fields["search_text"] = search_line(fields["title"]) + "\n" + text.search_lines
             yield fields, tag_ids
 
     def bulk_create_rows(self, rows, progress):
         while batch := list(itertools.islice(rows, BATCH)):
             # bulk_create sanitizes each body again: the model's rule for every
             # bulk path. Cheap at the sizes SQLite is used for.
+            # bulk_create also writes the search text (prepare_for_save()).
             created = Article.objects.bulk_create([Article(**fields) for fields, _ in batch])
             TaggedArticle.objects.bulk_create(
                 [
@@ -225,6 +243,7 @@ class Command(BaseCommand):
             "source_url",
             "summary",
             "body",
+            "search_text",
             "status",
             "published_at",
             "created_at",
@@ -265,8 +284,9 @@ class Command(BaseCommand):
     def fill_derived_columns(self, first_id, last_id):
         """Hook: fill columns computed from others for the rows just copied.
 
-        COPY skips Article.save(), so a column that save() derives (a search
-        vector, a segmented text for full-text search, ...) must be filled here
-        with one set-based UPDATE over ``first_id..last_id``, in batches of
-        about 50,000 ids for a million rows. Nothing needs it yet.
+        COPY skips Article.save(), so a column that save() derives must be
+        filled either in article_rows() (as search_text is: segmented there,
+        each distinct text once) or here with one set-based UPDATE over
+        ``first_id..last_id``, in batches of about 50,000 ids for a million
+        rows. PostgreSQL computes generated columns (search_vector) itself.
         """
