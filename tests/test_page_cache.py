@@ -49,6 +49,29 @@ class TestHitsAndMisses:
         raw_retitle(article, "暗改标题SNEAKYq2")
         assert "原标题ORIGINALq2" in client.get(HOME).content.decode()
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/feed/rss/",
+            "/feed/atom/",
+            "/sitemap.xml",
+            "/api/latest.json?since=2020-01-01T00:00:00%2B08:00",
+            "/search/?q=银行",
+        ],
+    )
+    def test_feeds_sitemaps_search_and_live_endpoint_are_cached(self, client, url):
+        """Routes written elsewhere are cached by URL too, and see edits at once."""
+        article = make_article(title="银行新闻旧题OLDq15")
+        first = client.get(url)
+        assert first.status_code == 200
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        article.title = "银行新闻新题NEWq15"
+        article.save()
+        second = client.get(url)
+        assert second["X-Page-Cache"] == "miss"
+        if "sitemap" not in url:
+            assert "新题NEWq15" in second.content.decode()
+
     def test_head_uses_the_cache(self, client):
         """HEAD requests are answered from the same cache entry as GET."""
         make_article()
