@@ -85,20 +85,20 @@ def _older_than(fields, boundary):
     )
 
 
-def _boundary(ordered, fields, number, per_page, scope):
-    """(date, id) of the last row of page ``number - 1``."""
+def _boundary(rows, fields, number, per_page, scope):
+    """(date, id) of the last row of page ``number - 1``; ``rows(q)`` is the ordered list."""
     key = versioned_key("seek", scope, per_page, number)
     boundary = cache.get(key)
     if boundary is not None:
         return boundary
     previous = cache.get(versioned_key("seek", scope, per_page, number - 1)) if number > 2 else None
-    keys = ordered.values_list(*fields)
     if previous is not None:
-        row = keys.filter(_older_than(fields, previous))[per_page - 1 : per_page]
+        keys = rows(_older_than(fields, previous)).values_list(*fields)
+        row = keys[per_page - 1 : per_page]
     else:
         # One index-only walk per content version; every later request seeks.
         start = (number - 1) * per_page - 1
-        row = keys[start : start + 1]
+        row = rows().values_list(*fields)[start : start + 1]
     row = list(row)
     if not row:
         raise Http404("没有这一页。")
@@ -108,26 +108,43 @@ def _boundary(ordered, fields, number, per_page, scope):
 
 
 def seek_paginate(
-    queryset, page, per_page, *, scope, fields=("published_at", "id"), count_queryset=None
+    queryset,
+    page,
+    per_page,
+    *,
+    scope,
+    fields=("published_at", "id"),
+    where=None,
+    count_queryset=None,
 ):
     """Page ``page`` of ``queryset`` newest first, by seek; 404 for a page that is not there.
 
     ``scope`` names the list for the caches (one per category, tag, ...);
     ``fields`` are the (date, id) pair the list's index is ordered by;
+    ``where`` is a condition on a multi-valued relation that must share one
+    join with the seek condition (so both go into one filter() call);
     ``count_queryset``, when given, counts the same rows more cheaply.
     """
+    where = where or Q()
+    date_field, id_field = fields
+
+    def rows(condition=None):
+        combined = where & condition if condition is not None else where
+        return queryset.filter(combined).order_by(f"-{date_field}", f"-{id_field}")
+
     count_key = versioned_key("count", scope)
     count = cache.get(count_key)
     if count is None:
-        count = (queryset if count_queryset is None else count_queryset).order_by().count()
+        counted = queryset.filter(where) if count_queryset is None else count_queryset
+        count = counted.order_by().count()
         cache.set(count_key, count, TIMEOUT)
     page_obj = SeekPage([], 1, count, per_page)
     page_obj.number = number = page_number(page, page_obj.num_pages)
-    date_field, id_field = fields
-    ordered = queryset.order_by(f"-{date_field}", f"-{id_field}")
     if number > 1:
-        boundary = _boundary(ordered, fields, number, per_page, scope)
-        ordered = ordered.filter(_older_than(fields, boundary))
+        boundary = _boundary(rows, fields, number, per_page, scope)
+        ordered = rows(_older_than(fields, boundary))
+    else:
+        ordered = rows()
     page_obj.object_list = list(ordered[:per_page])
     return page_obj
 
@@ -139,6 +156,10 @@ class SeekPaginationMixin:
 
     def pagination_scope(self):
         return self.request.path
+
+    def get_seek_where(self):
+        """A condition on a multi-valued relation the list is filtered by, or None."""
+        return None
 
     def get_count_queryset(self, queryset):
         """The rows to count for the page total; the list itself by default."""
@@ -152,6 +173,7 @@ class SeekPaginationMixin:
             page_size or settings.ARTICLES_PER_PAGE,
             scope=self.pagination_scope(),
             fields=self.seek_fields,
+            where=self.get_seek_where(),
             count_queryset=self.get_count_queryset(queryset),
         )
         return page_obj, page_obj, page_obj.object_list, page_obj.has_other_pages()

@@ -245,11 +245,12 @@ class TagView(SeekListMixin, ListView):
             .annotate(
                 tagged=FilteredRelation("taggedarticle", condition=Q(taggedarticle__tag=self.tag))
             )
-            .filter(
-                tagged__status=Article.Status.PUBLISHED,
-                tagged__published_at__lte=timezone.now(),
-            )
         )
+
+    def get_seek_where(self):
+        # Applied by the paginator in the same filter() call as its seek
+        # condition: a second call would join the tag links a second time.
+        return Q(tagged__status=Article.Status.PUBLISHED, tagged__published_at__lte=timezone.now())
 
     def get_count_queryset(self, queryset):
         # The tag links carry the article's status and date (kept in sync on

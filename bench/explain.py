@@ -64,7 +64,7 @@ def pages():
         "article": Article.objects.published()[1000].get_absolute_url(),
     }
     with contextlib.suppress(NoReverseMatch):
-        found["search"] = reverse("articles:search") + "?q=银行"
+        found["search"] = reverse("articles:search") + "?q=%E9%93%B6%E8%A1%8C"  # 银行
     return found
 
 

@@ -54,7 +54,10 @@ urls = {
     "article": article.get_absolute_url(),
     "tag": reverse("articles:tag", args=[Tag.objects.get(pk=tag_id).slug]),
 }
-optional = [("search", "articles:search", "?q=银行"), ("feed", "articles:feed_rss", "")]
+optional = [
+    ("search", "articles:search", "?q=%E9%93%B6%E8%A1%8C"),  # 银行
+    ("feed", "articles:feed_rss", ""),
+]
 for label, name, query in optional:
     try:
         urls[label] = reverse(name) + query
