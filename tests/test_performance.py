@@ -128,6 +128,16 @@ class TestDeepPages:
         truth = offset_truth(Article.objects.published().filter(tags__name="深页标签"))
         assert crawl(client, reverse("articles:tag", args=["深页标签"]), 4) == truth
 
+    def test_deep_tag_page_joins_the_tag_links_once(self, client):
+        """A deep tag page reads one range of the tag links: its query joins them once."""
+        self._archive_with_ties()
+        url = reverse("articles:tag", args=["深页标签"])
+        client.get(url + "?page=2")  # caches the count and page 3's way in
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url + "?page=3").status_code == 200
+        page_query = ctx.captured_queries[-1]["sql"]
+        assert page_query.count('JOIN "articles_taggedarticle"') == 1, page_query
+
     @pytest.mark.parametrize("page", ["abc", "0", "-2", "5", "99999999999999999999", "1.5"])
     def test_bad_or_too_deep_page_is_404(self, client, page):
         """A page number that is not a page of the list is 404, never a server error."""
