@@ -57,6 +57,26 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+class TaggedArticleQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bulk tagging (admin action, importer) skips save(): copy the
+        # articles' status and publish time here, in one query.
+        objs = list(objs)
+        ids = {obj.content_object_id for obj in objs}
+        dates = {
+            pk: (status, published_at)
+            for pk, status, published_at in Article.objects.filter(pk__in=ids).values_list(
+                "pk", "status", "published_at"
+            )
+        }
+        for obj in objs:
+            if obj.content_object_id in dates:
+                obj.status, obj.published_at = dates[obj.content_object_id]
+        created = super().bulk_create(objs, *args, **kwargs)
+        bump_content_version()
+        return created
+
+
 class TaggedArticle(TaggedItemBase):
     """Tag links with a real foreign key to the article (indexable, joinable)."""
 
@@ -67,6 +87,8 @@ class TaggedArticle(TaggedItemBase):
     # bulk_update(); the public query still goes through Article.published().
     status = models.CharField(max_length=16, default="draft", editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TaggedArticleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "文章标签"
@@ -123,6 +145,9 @@ class ArticleQuerySet(models.QuerySet):
         if update_fields and SEARCHED_FIELDS & set(update_fields):
             kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
         created = super().bulk_create(objs, *args, **kwargs)
+        if kwargs.get("update_conflicts") and {"status", "published_at"} & set(update_fields or ()):
+            # An upsert may have changed existing articles' status: their tag links follow.
+            TaggedArticle.sync_articles(obj.pk for obj in created if obj.pk is not None)
         bump_content_version()
         return created
 

@@ -172,6 +172,31 @@ class TestTagLinksFollowTheArticle:
         link = TaggedArticle.objects.get(content_object=article)
         assert link.published_at == article.published_at
 
+    def test_bulk_created_links_carry_article_dates(self, client):
+        """Links made by bulk_create (the importer, the admin's tag action) show on tag pages."""
+        article = make_article(title="批量打标签BULKTAGq16")
+        tag = Tag.objects.create(name="批量标签", slug="批量标签")
+        TaggedArticle.objects.bulk_create([TaggedArticle(content_object_id=article.pk, tag=tag)])
+        link = TaggedArticle.objects.get(content_object=article)
+        assert (link.status, link.published_at) == (article.status, article.published_at)
+        url = reverse("articles:tag", args=["批量标签"])
+        assert "批量打标签BULKTAGq16" in client.get(url).content.decode()
+
+    def test_admin_add_tags_action_shows_on_tag_page(self, admin_client, client):
+        """The admin's bulk "add tags" action puts the articles on the tag page."""
+        article = make_article(title="后台加标签ADMINTAGq17")
+        admin_client.post(
+            reverse("admin:articles_article_changelist"),
+            {
+                "action": "add_tags",
+                "_selected_action": [article.pk],
+                "apply": "1",
+                "tags": "后台标签",
+            },
+        )
+        url = reverse("articles:tag", args=["后台标签"])
+        assert "后台加标签ADMINTAGq17" in client.get(url).content.decode()
+
     def test_unpublished_article_leaves_tag_page(self, client):
         """An article withdrawn by a bulk update disappears from its tag page at once."""
         make_article(title="撤回前可见WITHDRAWNq1", tags=["撤回标签"])
