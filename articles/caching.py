@@ -29,7 +29,16 @@ VERSION_KEY = "finews:content-version"
 PAGE_PREFIX = "finews:page"
 
 
-def _new_state():
+# Passed as ``due`` when a write may have moved the next scheduled time in a
+# way the writer cannot see (e.g. an update with a database expression).
+RECOMPUTE = object()
+
+
+def _token():
+    return f"{time.time_ns():x}{secrets.token_hex(2)}"
+
+
+def _next_due():
     # Imported here: models import this module to bump the version.
     from articles.models import Article
 
@@ -39,8 +48,7 @@ def _new_state():
         .values_list("published_at", flat=True)
         .first()
     )
-    token = f"{time.time_ns():x}{secrets.token_hex(2)}"
-    return token, next_due.timestamp() if next_due else None
+    return next_due.timestamp() if next_due else None
 
 
 def content_version(state=None):
@@ -51,26 +59,45 @@ def content_version(state=None):
     if state is None:
         state = cache.get(VERSION_KEY)
     if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
-        state = _renew()
+        state = _renew(RECOMPUTE)
     return state[0]
 
 
-def _renew():
-    state = _new_state()
+def _renew(due):
+    """Store a new token; ``due``: publish times the write may have scheduled, or RECOMPUTE."""
+    state = None if due is RECOMPUTE else cache.get(VERSION_KEY)
+    if state is None:
+        next_due = _next_due()
+    else:
+        # A write can only bring the next due time earlier through the
+        # articles it wrote; a later one (unpublished, rescheduled) is found
+        # when the old time comes and the reader renews the token.
+        now = timezone.now().timestamp()
+        times = [t for t in (state[1], *(d.timestamp() for d in due if d)) if t and t > now]
+        next_due = min(times, default=None)
+    state = (_token(), next_due)
     cache.set(VERSION_KEY, state, None)
     return state
 
 
-def bump_content_version(**kwargs):
+def scheduled_times(articles):
+    """The publish times of published articles among ``articles`` (for bump_content_version)."""
+    return [a.published_at for a in articles if a.status == "published" and a.published_at]
+
+
+def bump_content_version(sender=None, instance=None, due=(), **kwargs):
     """Make every cached page and count stale: now, and again when the transaction commits.
 
-    The new state is computed here, by the writer, so that readers do not pay
-    the query. The second bump matters: a request that renders between the
+    Works as a post_save/post_delete receiver too (an Article instance may be
+    scheduled). The writer computes the new state so that readers pay no
+    query; the second renewal matters: a request that renders between the
     write and the commit still sees the old rows and would cache them under
     the first new token.
     """
-    _renew()
-    transaction.on_commit(_renew)
+    if instance is not None and hasattr(instance, "published_at") and due is not RECOMPUTE:
+        due = [*due, *scheduled_times([instance])]
+    _renew(due)
+    transaction.on_commit(lambda: _renew(due))
 
 
 def versioned_key(*parts):

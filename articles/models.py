@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import search
-from articles.caching import bump_content_version
+from articles.caching import RECOMPUTE, bump_content_version, scheduled_times
 from articles.sanitize import sanitize_html
 
 # The fields the stored search text is made of.
@@ -145,10 +145,10 @@ class ArticleQuerySet(models.QuerySet):
         if update_fields and SEARCHED_FIELDS & set(update_fields):
             kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
         created = super().bulk_create(objs, *args, **kwargs)
+        bump_content_version(due=scheduled_times(created))
         if kwargs.get("update_conflicts") and {"status", "published_at"} & set(update_fields or ()):
             # An upsert may have changed existing articles' status: their tag links follow.
             TaggedArticle.sync_articles(obj.pk for obj in created if obj.pk is not None)
-        bump_content_version()
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -161,9 +161,11 @@ class ArticleQuerySet(models.QuerySet):
                 obj.update_search_text()
             fields = [*fields, "search_text"] if "search_text" not in fields else fields
         rows = super().bulk_update(objs, fields, *args, **kwargs)
+        due = ()
         if {"status", "published_at"} & set(fields):
             TaggedArticle.sync_articles(obj.pk for obj in objs)
-        bump_content_version()
+            due = scheduled_times(objs)
+        bump_content_version(due=due)
         return rows
 
     def update(self, **kwargs):
@@ -174,7 +176,9 @@ class ArticleQuerySet(models.QuerySet):
         rows = self._update_text_and_search(**kwargs)
         if ids:
             TaggedArticle.sync_articles(ids)
-        bump_content_version()
+        # A status or date set here (possibly by a database expression) may
+        # schedule an article: look the next due time up again.
+        bump_content_version(due=RECOMPUTE if ids is not None else ())
         return rows
 
     update.alters_data = True

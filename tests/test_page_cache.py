@@ -150,6 +150,32 @@ class TestInvalidation:
         with time_machine.travel(due + timedelta(seconds=1), tick=False):
             assert "定时发布SCHEDULEDq8" in client.get(HOME).content.decode()
 
+    @pytest.mark.parametrize("how", ["bulk_update", "update", "bulk_create"])
+    def test_article_rescheduled_in_bulk_appears_when_due(self, client, how):
+        """An article scheduled by a bulk path also appears the moment it is due."""
+        due = timezone.now() + timedelta(seconds=90)
+        if how == "bulk_create":
+            Article.objects.bulk_create(
+                [
+                    Article(
+                        title="批量定时RESCHEDq18",
+                        category=make_category(),
+                        status=Article.Status.PUBLISHED,
+                        published_at=due,
+                    )
+                ]
+            )
+        else:
+            article = make_article(title="批量定时RESCHEDq18")
+            if how == "update":
+                Article.objects.filter(pk=article.pk).update(published_at=due)
+            else:
+                article.published_at = due
+                Article.objects.bulk_update([article], ["published_at"])
+        assert "批量定时RESCHEDq18" not in client.get(HOME).content.decode()
+        with time_machine.travel(due + timedelta(seconds=1), tick=False):
+            assert "批量定时RESCHEDq18" in client.get(HOME).content.decode()
+
     @pytest.mark.parametrize("how", ["save", "update"])
     def test_category_rename_shows_at_once(self, client, how):
         """Renaming a category, by save() or QuerySet.update(), changes the cached pages."""
