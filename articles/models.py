@@ -160,13 +160,9 @@ class ArticleQuerySet(models.QuerySet):
             for obj in objs:
                 obj.update_search_text()
             fields = [*fields, "search_text"] if "search_text" not in fields else fields
-        rows = super().bulk_update(objs, fields, *args, **kwargs)
-        due = ()
-        if {"status", "published_at"} & set(fields):
-            TaggedArticle.sync_articles(obj.pk for obj in objs)
-            due = scheduled_times(objs)
-        bump_content_version(due=due)
-        return rows
+        # Django's bulk_update() writes through this queryset's update(), which
+        # keeps the tag links in step and renews the content version.
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
         ids = None
