@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,12 +48,17 @@ INSTALLED_APPS = [
     "simple_history",
     "tinymce",
     "axes",
+    "csp",
     "articles",
     "jekyll",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First, so its line carries the status the reader got and the whole duration.
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and auth layers: a hit skips them all.
     "articles.caching.PageCacheMiddleware",
@@ -65,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Who made a change, for article versions saved outside the admin's own code.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns the views' database errors into the styled 503 (no other middleware
+    # here has a process_exception that should see them first).
+    "ops.middleware.DatabaseUnavailableMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -114,10 +123,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis that is down or slow gives cache
+            # misses (logged) instead of errors: pages come from the database.
+            "BACKEND": "ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="finews"),
             "TIMEOUT": env.int("CACHE_TIMEOUT", default=600),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
         }
     }
 elif "CACHE_URL" in env:
@@ -243,18 +258,56 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Health probes come from the load balancer over plain HTTP; never redirect them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content-Security-Policy (django-csp 4): scripts, styles, fonts and frames only
+# from this site, no inline script or style. Images: article bodies embed
+# pictures from the publications they were taken from, so img-src also allows
+# any https: origin (and data: for small inline icons); images cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Logging: everything to stderr (gunicorn and systemd collect it); one line per
+# request from ops.middleware.RequestLogMiddleware, each record stamped with the
+# request id; LOG_FORMAT=json for one JSON object per line.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Server errors with their traceback; the reader sees only the 500 page.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # 4xx/5xx lines duplicate finews.request's; keep the server's own errors.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "finews.request": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -8,6 +8,7 @@ admin.site.index_title = "内容管理"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("ops.urls")),
     path("", include("articles.urls")),
     # Old Jekyll URLs (permanent redirects); last, so they never shadow a real page.
     path("", include("jekyll.urls")),

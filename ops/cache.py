@@ -1,0 +1,89 @@
+"""A Redis cache that degrades to a miss when Redis is unreachable.
+
+Selected in settings when REDIS_URL is set. Every caller of
+``django.core.cache`` (page cache, sessions, views) gets the fault tolerance
+for free: a connection error or timeout is logged (at most once per
+``LOG_EVERY`` seconds per process) and the operation answers as if the cache
+were empty, so the page is built from the database instead of failing.
+"""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("finews.cache")
+
+CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+LOG_EVERY = 10.0
+
+
+def _degrade(fallback):
+    """Wrap a cache method: on a connection error log and return ``fallback(args)``."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except CACHE_ERRORS as exc:
+                self._log_error(method.__name__, exc)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+def _empty_dict(*args, **kwargs):
+    return {}
+
+
+def _all_keys_failed(data, *args, **kwargs):
+    return list(data)
+
+
+def _delta(key, delta=1, *args, **kwargs):
+    return delta
+
+
+class ResilientRedisCache(RedisCache):
+    _last_logged = 0.0
+
+    def _log_error(self, operation, exc):
+        now = time.monotonic()
+        if now - ResilientRedisCache._last_logged >= LOG_EVERY:
+            ResilientRedisCache._last_logged = now
+            logger.warning(
+                "cache unavailable, serving without it (%s): %s: %s",
+                operation,
+                type(exc).__name__,
+                exc,
+            )
+
+    get = _degrade(_default)(RedisCache.get)
+    set = _degrade(_nothing)(RedisCache.set)
+    add = _degrade(_false)(RedisCache.add)
+    touch = _degrade(_false)(RedisCache.touch)
+    delete = _degrade(_false)(RedisCache.delete)
+    has_key = _degrade(_false)(RedisCache.has_key)
+    get_many = _degrade(_empty_dict)(RedisCache.get_many)
+    set_many = _degrade(_all_keys_failed)(RedisCache.set_many)
+    delete_many = _degrade(_nothing)(RedisCache.delete_many)
+    incr = _degrade(_delta)(RedisCache.incr)
+    clear = _degrade(_false)(RedisCache.clear)

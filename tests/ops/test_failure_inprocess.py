@@ -1,0 +1,54 @@
+"""Failure answers without real outages (the real ones are in test_live.py)."""
+
+import pytest
+from django.db import InterfaceError, OperationalError
+from django.test import override_settings
+from django.urls import path
+
+from ops.cache import ResilientRedisCache
+
+
+def _db_down(request):
+    raise OperationalError("could not connect to server: db-host-9931 refused")
+
+
+def _db_gone(request):
+    raise InterfaceError("connection already closed")
+
+
+urlpatterns = [path("down/", _db_down), path("gone/", _db_gone)]
+
+
+@override_settings(ROOT_URLCONF="tests.ops.test_failure_inprocess")
+@pytest.mark.parametrize("url", ["/down/", "/gone/"])
+def test_database_errors_become_the_styled_503(client, url):
+    """A lost database gives the Chinese 503 page with Retry-After, no traceback."""
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "服务暂时不可用" in page
+    assert '<html lang="zh-CN">' in page
+    assert "db-host-9931" not in page
+    assert "Traceback" not in page
+
+
+def test_redis_down_gives_misses_not_errors():
+    """With nothing listening, every cache operation answers like an empty cache."""
+    cache = ResilientRedisCache(
+        "redis://127.0.0.1:1/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
+    assert cache.get("k") is None
+    assert cache.get("k", "fallback-7") == "fallback-7"
+    assert cache.set("k", "v") is None
+    assert cache.add("k", "v") is False
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.set_many({"a": 1}) == ["a"]
+    assert cache.delete("k") is False
+    assert cache.has_key("k") is False
+    assert cache.get_or_set("k", "computed-8") == "computed-8"
+    assert cache.touch("k") is False
+    cache.delete_many(["a"])
+    cache.clear()
