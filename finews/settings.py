@@ -135,6 +135,9 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions read from the shared cache, written through to the database: any
+    # app host can serve any editor, and a Redis outage loses no session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif "CACHE_URL" in env:
     CACHES = {"default": env.cache_url("CACHE_URL")}
 else:

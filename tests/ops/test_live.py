@@ -195,6 +195,9 @@ def test_redis_stops_pages_still_served_from_the_database(stack, site_a):
         assert ready.status == 503
         assert '"failing": ["cache"]' in ready.body
         assert live.fetch(PORT_A, "/healthz").status == 200
+        # Sessions (cached_db) too: an editor logs in and works while Redis is down.
+        editor = AdminSession(PORT_A).login("ops-editor", ADMIN_PASSWORD)
+        assert editor.get("/admin/articles/article/").status == 200
     finally:
         stack["redis"].start()
     live.wait_for(
