@@ -401,6 +401,16 @@ class Article(models.Model):
         """草稿 / 已排期 / 已发布 / 已撤下, as editors say it."""
         return self.SCHEDULED_LABEL if self.is_scheduled else self.get_status_display()
 
+    @property
+    def source_link(self):
+        """``source_url`` when it is an http(s) link, else "": safe to put in an href.
+
+        The admin validates the URL, but other write paths (imports, the ORM) do
+        not, and autoescaping does not stop a ``javascript:`` link.
+        """
+        url = (self.source_url or "").strip()
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
     def prepare_for_save(self):
         """Normalise fields the way every write path must: sanitized body, a date once published."""
         self.body = sanitize_html(self.body)

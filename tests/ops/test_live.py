@@ -7,6 +7,7 @@ with ``-m live``; they skip when the server binaries are missing, except in CI.
 """
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -397,3 +398,28 @@ def test_short_load_no_server_errors(stack, site_a, tmp_path):
     assert figures["non_2xx_3xx"] == 0, result.stdout
     assert figures["errors_other_than_timeout"] == 0, result.stdout
     assert figures["status_5xx"] == 0, result.stdout
+
+
+def test_production_headers_over_https_and_redirect_over_http(stack, site_a):
+    """Behind nginx's https: HSTS and the CSP; plain http is redirected, probes are not."""
+    secure = live.fetch(PORT_A, "/")
+    assert secure.status == 200
+    assert "max-age=31536000" in secure.header("Strict-Transport-Security")
+    assert "script-src 'self'" in secure.header("Content-Security-Policy")
+    assert secure.header("X-Content-Type-Options") == "nosniff"
+    plain = live.fetch(PORT_A, "/", headers={"X-Forwarded-Proto": "http"})
+    assert plain.status == 301
+    assert plain.header("Location").startswith("https://")
+    assert plain.header("Strict-Transport-Security") == ""
+    assert live.fetch(PORT_A, "/healthz", headers={"X-Forwarded-Proto": "http"}).status == 200
+    assert live.fetch(PORT_A, "/readyz", headers={"X-Forwarded-Proto": "http"}).status == 200
+    # The request log is JSON lines with the id the reader got back.
+    tagged = live.fetch(PORT_A, "/category/", headers={"X-Request-ID": "ops-live-req-42"})
+    assert tagged.header("X-Request-ID") == "ops-live-req-42"
+    lines = [line for line in site_a.log().splitlines() if "ops-live-req-42" in line]
+    assert len(lines) == 1
+    entry = json.loads(lines[0])
+    assert entry["path"] == "/category/"
+    assert entry["status"] == 200
+    assert entry["method"] == "GET"
+    assert entry["duration_ms"] > 0
