@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
@@ -16,7 +17,12 @@ def _db_gone(request):
     raise InterfaceError("connection already closed")
 
 
-urlpatterns = [path("down/", _db_down), path("gone/", _db_gone)]
+urlpatterns = [
+    path("down/", _db_down),
+    path("gone/", _db_gone),
+    path("ok/", lambda request: HttpResponse("ok")),
+]
+handler500 = "finews.views.server_error"
 
 
 @override_settings(ROOT_URLCONF="tests.ops.test_failure_inprocess")
@@ -52,3 +58,31 @@ def test_redis_down_gives_misses_not_errors():
     assert cache.touch("k") is False
     cache.delete_many(["a"])
     cache.clear()
+
+
+class _SessionSaveFails:
+    """A middleware that loses the database after the view, as a session save would."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self.get_response(request)
+        raise OperationalError("server closed the connection unexpectedly 4471")
+
+
+@override_settings(
+    ROOT_URLCONF="tests.ops.test_failure_inprocess",
+    MIDDLEWARE=[
+        "ops.middleware.RequestLogMiddleware",
+        "tests.ops.test_failure_inprocess._SessionSaveFails",
+        "ops.middleware.DatabaseUnavailableMiddleware",
+    ],
+)
+def test_database_error_outside_a_view_is_a_503_too(client):
+    """A database error raised by a middleware still gives the styled 503, not the 500 page."""
+    client.raise_request_exception = False
+    response = client.get("/ok/")
+    assert response.status_code == 503
+    assert "服务暂时不可用" in response.content.decode()
+    assert "4471" not in response.content.decode()
