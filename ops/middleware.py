@@ -70,6 +70,8 @@ def service_unavailable(request=None):
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # Logged already as a warning with the cause; Django would add an ERROR line.
+    response._has_been_logged = True
     return response
 
 

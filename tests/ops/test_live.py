@@ -178,6 +178,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
     # The outage is in the log as warnings, with no traceback per request.
     log = site_a.log()
     assert "database unavailable" in log
+    assert '"logger": "django.request"' not in log
 
 
 def test_redis_stops_pages_still_served_from_the_database(stack, site_a):
