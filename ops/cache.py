@@ -5,6 +5,10 @@ Selected in settings when REDIS_URL is set. Every caller of
 for free: a connection error or timeout is logged (at most once per
 ``LOG_EVERY`` seconds per process) and the operation answers as if the cache
 were empty, so the page is built from the database instead of failing.
+
+After an error the process leaves Redis alone for ``PAUSE_AFTER_ERROR``
+seconds (answering misses at once), so a Redis that hangs rather than refuses
+costs one socket timeout per pause, not one per cache call.
 """
 
 import functools
@@ -19,6 +23,7 @@ logger = logging.getLogger("finews.cache")
 
 CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 LOG_EVERY = 10.0
+PAUSE_AFTER_ERROR = 5.0
 
 
 def _degrade(fallback):
@@ -27,9 +32,14 @@ def _degrade(fallback):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            if time.monotonic() < ResilientRedisCache._paused_until.get(self._location, 0.0):
+                return fallback(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
             except CACHE_ERRORS as exc:
+                ResilientRedisCache._paused_until[self._location] = (
+                    time.monotonic() + PAUSE_AFTER_ERROR
+                )
                 self._log_error(method.__name__, exc)
                 return fallback(*args, **kwargs)
 
@@ -64,6 +74,12 @@ def _delta(key, delta=1, *args, **kwargs):
 
 class ResilientRedisCache(RedisCache):
     _last_logged = 0.0
+    # Per Redis location, shared by every thread's cache instance in the process.
+    _paused_until: dict = {}
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._location = str(server)
 
     def _log_error(self, operation, exc):
         now = time.monotonic()

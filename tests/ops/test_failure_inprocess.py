@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
+from ops import cache as ops_cache
 from ops.cache import ResilientRedisCache
 
 
@@ -40,8 +41,14 @@ def test_database_errors_become_the_styled_503(client, url):
     assert "Traceback" not in page
 
 
-def test_redis_down_gives_misses_not_errors():
+@pytest.fixture(autouse=True)
+def _no_cache_pause(monkeypatch):
+    monkeypatch.setattr(ResilientRedisCache, "_paused_until", {})
+
+
+def test_redis_down_gives_misses_not_errors(monkeypatch):
     """With nothing listening, every cache operation answers like an empty cache."""
+    monkeypatch.setattr(ops_cache, "PAUSE_AFTER_ERROR", 0.0)
     cache = ResilientRedisCache(
         "redis://127.0.0.1:1/0",
         {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
@@ -58,6 +65,26 @@ def test_redis_down_gives_misses_not_errors():
     assert cache.touch("k") is False
     cache.delete_many(["a"])
     cache.clear()
+
+
+def test_after_an_error_redis_is_left_alone_for_a_pause():
+    """A failing Redis is not asked again during the pause: misses come at once."""
+    cache = ResilientRedisCache(
+        "redis://127.0.0.1:1/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
+    assert cache.get("k") is None  # the real attempt, refused
+
+    class Untouchable:
+        def __getattr__(self, name):
+            raise AssertionError(f"Redis was called during the pause ({name})")
+
+    cache._cache = Untouchable()
+    assert cache.get("k", "miss-3318") == "miss-3318"
+    assert cache.set("k", "v") is None
+    ResilientRedisCache._paused_until.clear()
+    with pytest.raises(AssertionError, match="during the pause"):
+        cache.get("k")
 
 
 class _SessionSaveFails:
