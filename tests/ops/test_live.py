@@ -145,7 +145,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
             what="a 503 while PostgreSQL is down",
         )
         _assert_styled_503(down)
-        assert down.elapsed < 5
+        assert down.elapsed < 8
         missing = live.fetch(PORT_A, f"/news/no-such-{uuid.uuid4().hex[:8]}/")
         _assert_styled_503(missing)
         ready = live.fetch(PORT_A, "/readyz")
@@ -168,7 +168,8 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
     during = [r for t, _, r in results if t >= stopped_at]
     statuses = {r.status for r in during}
     assert statuses <= {200, 503}, statuses
-    assert max(r.elapsed for _, _, r in results) < 5
+    # Nothing hangs: DATABASE_CONNECT_TIMEOUT is 2 s here, gunicorn would kill at 20 s.
+    assert max(r.elapsed for _, _, r in results) < 8
     for response in during:
         if response.status == 503:
             _assert_styled_503(response)
@@ -191,7 +192,7 @@ def test_redis_stops_pages_still_served_from_the_database(stack, site_a):
         for path in ("/", detail, category, "/category/", f"{category}?r={uuid.uuid4().hex}"):
             response = live.fetch(PORT_A, path)
             assert response.status == 200, (path, response.status, response.body[:200])
-            assert response.elapsed < 3
+            assert response.elapsed < 5, (path, response.elapsed)
         assert title in live.fetch(PORT_A, detail).body
         ready = live.fetch(PORT_A, "/readyz")
         assert ready.status == 503
