@@ -280,3 +280,13 @@ def test_old_jekyll_url_of_published_redirects(visitor, matrix_articles):
     response = visitor.get("/matrix/2022/05/19/matrix-published.html")
     assert response.status_code == 301
     assert response["Location"] == matrix_articles["published"].get_absolute_url()
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_probes_show_no_article(visitor, matrix_articles, path):
+    """The load balancers' probes are public but show no article, published or not."""
+    response = visitor.get(path)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for title in (PUBLISHED_TITLE, DRAFT_TITLE, FUTURE_TITLE):
+        assert title not in body
