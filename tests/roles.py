@@ -1,6 +1,8 @@
 """Users in the newsroom roles (the groups made by the migration), for admin tests."""
 
-from django.contrib.auth.models import Group, User
+import importlib
+
+from django.contrib.auth.models import Group, Permission, User
 
 from articles.roles import CHIEF, EDITOR
 
@@ -9,8 +11,29 @@ def make_user(username, role=None, *, is_staff=True):
     """A user holding ``role`` (编辑 / 主编 / None) and nothing else."""
     user = User.objects.create_user(username, password="pw-roles-1", is_staff=is_staff)
     if role is not None:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(_role_group(role))
     return user
+
+
+def _role_group(name):
+    """The role's group; rebuilt from the migration's lists when a flush removed it.
+
+    A transactional test (live_server, browser) ends with a flush that empties
+    every table; permissions come back (post_migrate) but the groups the data
+    migration made do not, so a later transactional test would find none.
+    """
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        migration = importlib.import_module("articles.migrations.0002_editorial_workflow")
+        wanted = migration.EDITOR_PERMISSIONS if name == EDITOR else migration.CHIEF_PERMISSIONS
+        group = Group.objects.create(name=name)
+        group.permissions.add(
+            *(
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in wanted
+            )
+        )
+    return group
 
 
 def editor(username="bianji"):
