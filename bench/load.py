@@ -155,7 +155,19 @@ def main(argv=None):
             f"http://127.0.0.1:{app_port}/",
         ]
         print("$", " ".join(command), flush=True)
-        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        # Total worker RSS every 10 s: a plateau is a warm cache, a steady climb a leak.
+        samples = []
+        wrk = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        while True:
+            try:
+                wrk.wait(timeout=10)
+                break
+            except subprocess.TimeoutExpired:
+                samples.append(sum(live.rss_kib(pid) for pid in server.workers_pids()))
+        stdout = wrk.stdout.read()
+        if wrk.returncode:
+            sys.exit(f"wrk failed ({wrk.returncode}):\n{stdout}")
+        result = subprocess.CompletedProcess(command, wrk.returncode, stdout, "")
         print(result.stdout)
         workers_after = server.workers_pids()
         rss_after = {pid: live.rss_kib(pid) for pid in workers_after}
@@ -178,6 +190,8 @@ def main(argv=None):
             f"{before / 1024 if before else float('nan'):.1f} -> "
             f"{after / 1024 if after else float('nan'):.1f}"
         )
+    series = " ".join(f"{kib / 1024:.1f}" for kib in samples)
+    print(f"all workers' RSS every 10 s during the run (MiB): {series}")
     if set(workers) != set(workers_after):
         print("  (workers changed during the run: a worker died or was replaced)")
     print(
