@@ -43,9 +43,17 @@ STRUCTURE = """
         bad.push(el.tagName + " style=" + attr.value.slice(0, 60));
       }
     }
-    if (["SCRIPT", "IFRAME", "OBJECT", "EMBED", "BASE", "META"].includes(el.tagName)
+    if (["IFRAME", "OBJECT", "EMBED", "BASE", "META"].includes(el.tagName)
         && el.closest("body")) {
       bad.push("element " + el.tagName);
+    }
+    // The site's own scripts are files under /static/ and JSON data blocks;
+    // any other script element came from content.
+    if (el.tagName === "SCRIPT") {
+      const ownFile = el.src && new URL(el.src).origin === location.origin
+        && new URL(el.src).pathname.startsWith("/static/");
+      const dataBlock = !el.src && /json/.test(el.type || "");
+      if (!ownFile && !dataBlock) bad.push("script " + (el.src || el.textContent.slice(0, 60)));
     }
   }
   return bad;
@@ -128,6 +136,14 @@ def test_hook_detects_a_vector_that_runs(live_server, xss_page):
     assert xss_page.evaluate("window.__xssHits") == ["probe"]
     xss_page.evaluate("alert('dialog-probe')")
     assert "alert:dialog-probe" in xss_page.evaluate("window.__xssHits")
+    # The structural check sees what did not run: a handler and an inline script.
+    xss_page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend',"
+        " '<a onclick=\"x()\">a</a><script>x()</script>')"
+    )
+    problems = xss_page.evaluate(STRUCTURE)
+    assert any("onclick" in p for p in problems)
+    assert any(p.startswith("script x()") for p in problems)
 
 
 def test_search_query_vectors_run_nowhere(live_server, xss_page):
