@@ -425,42 +425,46 @@ class ArticleAdmin(admin.ModelAdmin):
         articles = Article.objects.filter(pk__in=pks).prefetch_related("tags")
         history.record_versions(articles, user=request.user, reason=reason)
 
-    @admin.action(description="发布所选文章（时间在将来的为排期）", permissions=["publish"])
-    def publish(self, request, queryset):
+    def _bulk_update(self, request, queryset, reason, message, **changes):
+        """One UPDATE for all selected articles, with versions and who changed them."""
         pks = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
             count = Article.objects.filter(pk__in=pks).update(
-                status=Article.Status.PUBLISHED,
-                published_at=Coalesce("published_at", Now()),
-                updated_by=request.user,
-                updated_at=timezone.now(),
+                **changes, updated_by=request.user, updated_at=timezone.now()
             )
-            self._after_bulk(request, pks, "批量发布")
-        self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
+            self._after_bulk(request, pks, reason)
+        self.message_user(request, message.format(count=count), messages.SUCCESS)
+
+    @admin.action(description="发布所选文章（时间在将来的为排期）", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._bulk_update(
+            request,
+            queryset,
+            "批量发布",
+            "已发布 {count} 篇文章。",
+            status=Article.Status.PUBLISHED,
+            published_at=Coalesce("published_at", Now()),
+        )
 
     @admin.action(description="撤下所选文章（从网站下线，保留在后台）", permissions=["publish"])
     def withdraw(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        with transaction.atomic():
-            count = Article.objects.filter(pk__in=pks).update(
-                status=Article.Status.WITHDRAWN,
-                updated_by=request.user,
-                updated_at=timezone.now(),
-            )
-            self._after_bulk(request, pks, "批量撤下")
-        self.message_user(request, f"已撤下 {count} 篇文章。", messages.SUCCESS)
+        self._bulk_update(
+            request,
+            queryset,
+            "批量撤下",
+            "已撤下 {count} 篇文章。",
+            status=Article.Status.WITHDRAWN,
+        )
 
     @admin.action(description="改回草稿（从网站下线，继续修改）", permissions=["publish"])
     def unpublish(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        with transaction.atomic():
-            count = Article.objects.filter(pk__in=pks).update(
-                status=Article.Status.DRAFT,
-                updated_by=request.user,
-                updated_at=timezone.now(),
-            )
-            self._after_bulk(request, pks, "批量改回草稿")
-        self.message_user(request, f"已将 {count} 篇文章改回草稿。", messages.SUCCESS)
+        self._bulk_update(
+            request,
+            queryset,
+            "批量改回草稿",
+            "已将 {count} 篇文章改回草稿。",
+            status=Article.Status.DRAFT,
+        )
 
     def _intermediate(self, request, queryset, form, title, template):
         context = {
