@@ -312,5 +312,7 @@ LOGGING = {
         # 4xx/5xx lines duplicate finews.request's; keep the server's own errors.
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "finews.request": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # django-axes announces its configuration at every start; lockouts are warnings.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
