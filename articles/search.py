@@ -15,6 +15,7 @@ import re
 import unicodedata
 from html import unescape
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
@@ -85,13 +86,53 @@ def query_words(query):
     return list(words)[:MAX_QUERY_WORDS]
 
 
-def search(queryset, words):
-    """``queryset`` narrowed to the articles containing every word, best first."""
+def search(queryset, words, window=None):
+    """The articles of ``queryset`` containing every word, best first, as a ``SearchResults``.
+
+    Only the newest ``window`` matches (``settings.SEARCH_WINDOW``) are ranked:
+    relevance among recent news, at a cost that does not grow with the archive
+    (docs/SEARCH.md). One query reads the window's keys and ranks; a page then
+    reads its own articles by key.
+    """
+    if window is None:
+        window = settings.SEARCH_WINDOW
     if not words:
-        return queryset.none()
+        return SearchResults(queryset, [], window)
     if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, words)
-    return _search_fallback(queryset, words)
+        matches = _search_postgresql(queryset, words)
+    else:
+        matches = _search_fallback(queryset, words)
+    rows = list(
+        matches.order_by("-published_at", "-id").values_list("pk", "rank", "published_at")[:window]
+    )
+    # Relevance first, then recency, then the key: a stable order for pagination.
+    rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
+    return SearchResults(queryset, [row[0] for row in rows], window)
+
+
+class SearchResults:
+    """The ranked keys of the window; slicing loads just those articles (what a Paginator needs)."""
+
+    def __init__(self, queryset, keys, window):
+        self.queryset = queryset
+        self.keys = keys
+        self.window = window
+        # A full window means older matches were left out: the count is a floor.
+        self.truncated = len(keys) >= window > 0
+
+    def count(self):
+        return len(self.keys)
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = self.keys[index]
+        articles = self.queryset.in_bulk(keys) if keys else {}
+        # A key whose article changed state since the window was read is skipped.
+        return [articles[key] for key in keys if key in articles]
 
 
 def _search_postgresql(queryset, words):
@@ -110,7 +151,6 @@ def _search_postgresql(queryset, words):
         .filter(search_vector=query)
         # Normalisation 1: divide by 1 + log(length), so long bodies do not win by size.
         .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
-        .order_by("-rank", "-published_at", "-id")
     )
 
 
@@ -120,11 +160,9 @@ def _search_fallback(queryset, words):
     for word in words:
         matches &= Q(search_text__contains=f" {word} ")
         in_title &= Q(title__icontains=word)
-    return (
-        queryset.filter(matches)
-        # A crude relevance: every word in the title first, then newest first.
-        .annotate(rank=Case(When(in_title, then=1), default=0, output_field=IntegerField()))
-        .order_by("-rank", "-published_at", "-id")
+    # A crude relevance: every word in the title first, then newest first.
+    return queryset.filter(matches).annotate(
+        rank=Case(When(in_title, then=1), default=0, output_field=IntegerField())
     )
 
 

@@ -300,6 +300,9 @@ class ArchiveView(SeekListMixin, ListView):
 class SearchView(ArticleListMixin, ListView):
     """/search/?q=: published articles containing every word of the query, best first.
 
+    Only the newest settings.SEARCH_WINDOW matches are ranked and paged
+    (articles.search.search); a full window is shown as "more than N".
+
     Odd input never fails: the query is cleaned and bounded, and a page number
     out of range or not a number shows the nearest page instead of an error.
     """
@@ -324,7 +327,7 @@ class SearchView(ArticleListMixin, ListView):
         for article in context["articles"]:
             article.title_html = search.highlight(article.title, self.words)
             article.snippet_html = search.snippet(article, self.words)
-        context.update(search_query=self.query, search_words=self.words)
+        context.update(search_query=self.query, search_words=self.words, results=self.object_list)
         context["breadcrumbs"] = [home_crumb(), Crumb("搜索", reverse("articles:search"))]
         return context
 

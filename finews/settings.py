@@ -233,6 +233,8 @@ SITE_URL = env.str("SITE_URL", default="")
 # The publication name in the Google News sitemap.
 NEWS_PUBLICATION_NAME = env.str("NEWS_PUBLICATION_NAME", default=SITE_NAME)
 ARTICLES_PER_PAGE = 20
+# Search ranks only the newest SEARCH_WINDOW matches (docs/SEARCH.md).
+SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=1000)
 # Listing pages ask /api/latest.json this often for newer articles (seconds).
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=60)
 # How long browsers and proxies may reuse an /api/latest.json answer (seconds).
