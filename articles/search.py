@@ -98,16 +98,19 @@ def search(queryset, words, window=None):
         window = settings.SEARCH_WINDOW
     if not words:
         return SearchResults(queryset, [], window)
+    rows = list(matching(queryset, words).values_list("pk", "rank", "published_at")[:window])
+    # Relevance first, then recency, then the key: a stable order for pagination.
+    rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
+    return SearchResults(queryset, [row[0] for row in rows], window)
+
+
+def matching(queryset, words):
+    """Every match of ``words`` in ``queryset`` with its ``rank``, newest first (the window)."""
     if connection.vendor == "postgresql":
         matches = _search_postgresql(queryset, words)
     else:
         matches = _search_fallback(queryset, words)
-    rows = list(
-        matches.order_by("-published_at", "-id").values_list("pk", "rank", "published_at")[:window]
-    )
-    # Relevance first, then recency, then the key: a stable order for pagination.
-    rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
-    return SearchResults(queryset, [row[0] for row in rows], window)
+    return matches.order_by("-published_at", "-id")
 
 
 class SearchResults:

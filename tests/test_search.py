@@ -297,6 +297,65 @@ class TestPagination:
             get_search(client, "可转债")
 
 
+class TestWindow:
+    """Only the newest SEARCH_WINDOW matches are ranked; a full window reads "more than N"."""
+
+    @pytest.fixture
+    def window(self, settings):
+        settings.SEARCH_WINDOW = 25
+        return 25
+
+    @pytest.fixture
+    def thirty(self):
+        category = make_category()
+        # Newest first: WIN00 is 1 hour old, WIN29 30 hours; only WIN29 has the word in the title.
+        return Article.objects.bulk_create(
+            Article(
+                title=("科创板WIN29" if i == 29 else f"午间快讯WIN{i:02d}"),
+                slug=f"window-{i}",
+                category=category,
+                body="<p>科创板成交活跃。</p>",
+                status=Article.Status.PUBLISHED,
+                published_at=hours_ago(i + 1),
+            )
+            for i in range(30)
+        )
+
+    def test_older_match_outside_the_window_is_not_shown(self, client, window, thirty):
+        """The oldest matches fall outside the window, even the best-ranked one (title match)."""
+        found = titles(get_search(client, "科创板")) + titles(get_search(client, "科创板", page=2))
+        assert len(found) == 25
+        assert found[0] == "午间快讯WIN00"
+        assert "科创板WIN29" not in found
+        assert "午间快讯WIN25" not in found
+
+    def test_ranking_happens_inside_the_window(self, client, settings, thirty):
+        """A title match inside the window ranks above newer body-only matches."""
+        settings.SEARCH_WINDOW = 30
+        assert titles(get_search(client, "科创板"))[0] == "科创板WIN29"
+
+    def test_full_window_counts_as_more_than(self, client, window, thirty):
+        """A full window says "more than 25", not an exact total."""
+        body = get_search(client, "科创板").content.decode()
+        assert "找到超过 25 篇文章" in body
+        assert "共找到 25 篇" not in body
+
+    def test_partial_window_counts_exactly(self, client, settings, thirty):
+        """Fewer matches than the window: the exact count, no "more than"."""
+        settings.SEARCH_WINDOW = 100
+        body = get_search(client, "科创板").content.decode()
+        assert "共找到 30 篇文章" in body
+        assert "超过" not in body
+
+    @pytest.mark.parametrize("page", ["3", "99"])
+    def test_pages_past_the_window_show_the_last_page(self, client, window, thirty, page):
+        """Pagination ends with the window: a later page number shows the last page (5 results)."""
+        response = get_search(client, "科创板", page=page)
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == 2
+        assert titles(response) == [f"午间快讯WIN{i:02d}" for i in range(20, 25)]
+
+
 class TestSearchTextIsKeptCurrent:
     def test_save_updates_search_text(self, client):
         """Editing the title through save() makes the new word findable and the old one not."""
@@ -412,7 +471,7 @@ class TestPostgreSQL:
         """The word match (search_vector @@ query) is answered by the GIN index."""
         make_article(title="银行")
         # Without the publish gate's own indexes in play, only the GIN can serve the match.
-        queryset = search.search(Article.objects.all(), ["银行"])
+        queryset = search.matching(Article.objects.all(), ["银行"])
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             plan = queryset.explain()
