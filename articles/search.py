@@ -98,7 +98,13 @@ def search(queryset, words, window=None):
         window = settings.SEARCH_WINDOW
     if not words:
         return SearchResults(queryset, [], window)
-    rows = list(matching(queryset, words).values_list("pk", "rank", "published_at")[:window])
+    # The window's keys first (newest matches, no rank), then the rank of those
+    # rows only: a bitmap scan of a common word must not rank every match.
+    newest = list(matching(queryset, words).values_list("pk", flat=True)[:window])
+    if not newest:
+        return SearchResults(queryset, [], window)
+    ranked = matching(queryset.filter(pk__in=newest), words)
+    rows = list(ranked.values_list("pk", "rank", "published_at"))
     # Relevance first, then recency, then the key: a stable order for pagination.
     rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
     return SearchResults(queryset, [row[0] for row in rows], window)

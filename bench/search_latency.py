@@ -11,6 +11,15 @@ query, snippets and template) and prints p50 / p99 per query and overall.
 
 It refuses a database whose name does not end in "_bench". Articles already
 there are kept (re-runs only time the searches).
+
+``--query-only`` touches nothing: no migration, no filling, no VACUUM; it only
+times the searches against an existing database (any name ending in "_bench"
+or "_bench_<digits>", e.g. the 1,000,000-article database of bench/load.py):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/finews_bench_1000000 \\
+        .venv/bin/python bench/search_latency.py --query-only --rounds 30
+
+The page cache is off (PAGE_CACHE=false) so every request runs the search.
 """
 
 import argparse
@@ -26,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finews.settings")
+os.environ.setdefault("PAGE_CACHE", "false")
 
 CORPUS_POSTS = ROOT.parent / "shared" / "corpus" / "finews-jekyll" / "_posts"
 
@@ -37,6 +47,7 @@ QUERIES = [
     "存款 利率",  # two words
     "人民币汇率",
     "港交所",  # rarer word
+    "郑州",  # rare word
     "比特币挖矿",  # no match
 ]
 DEEP_PAGE = ("银行", 40)
@@ -49,7 +60,7 @@ def setup():
     from django.db import connection
 
     name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or not name.endswith("_bench"):
+    if connection.vendor != "postgresql" or not re.search(r"_bench(_\d+)?$", name):
         sys.exit(f"Refusing to fill {connection.vendor} database {name!r}: use a *_bench database.")
 
 
@@ -150,7 +161,8 @@ def measure(rounds):
     print(f"{'query':<16}{'page':>5}{'hits':>8}{'p50':>9}{'p99':>9}")
     everything = []
     for (q, page), values in timings.items():
-        count = search.search(Article.objects.published(), search.query_words(q)).count()
+        results = search.search(Article.objects.published(), search.query_words(q))
+        count = f"{results.count()}+" if getattr(results, "truncated", False) else results.count()
         print(
             f"{q:<16}{page:>5}{count!s:>8}"
             f"{statistics.median(values):>9.1f}{percentile(values, 99):>9.1f}"
@@ -163,20 +175,33 @@ def measure(rounds):
 
 
 def explain():
+    from django.conf import settings
+
     from articles import search
     from articles.models import Article
 
-    queryset = search.search(Article.objects.published(), search.query_words("银行"))
-    print("\nEXPLAIN ANALYZE, q=银行, first page:")
-    print(queryset[:20].explain(analyze=True))
+    queryset = search.matching(Article.objects.published(), search.query_words("银行"))
+    print(f"\nEXPLAIN ANALYZE, q=银行, the window ({settings.SEARCH_WINDOW} newest matches):")
+    print(
+        queryset.values_list("pk", "rank", "published_at")[: settings.SEARCH_WINDOW].explain(
+            analyze=True, buffers=True
+        )
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument(
+        "--query-only", action="store_true", help="only time searches on an existing database"
+    )
     args = parser.parse_args()
     setup()
+    if args.query_only:
+        measure(args.rounds)
+        explain()
+        return
     from django.core.management import call_command
     from django.db import connection
 

@@ -292,7 +292,7 @@ class TestPagination:
         assert len(titles(response)) in (20, 5)
 
     def test_query_count_is_fixed(self, client, many, django_assert_max_num_queries):
-        """A page of 20 results costs a count and a select (plus the session), whatever the page."""
+        """A page of 20 results costs the window, its ranks and the page's articles, whatever the page."""
         with django_assert_max_num_queries(3):
             get_search(client, "可转债")
 
