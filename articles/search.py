@@ -103,11 +103,18 @@ def search(queryset, words, window=None):
     newest = list(matching(queryset, words).values_list("pk", flat=True)[:window])
     if not newest:
         return SearchResults(queryset, [], window)
-    ranked = matching(queryset.filter(pk__in=newest), words)
+    # The keys already match: rank them without testing the match again.
+    ranked = _ranked(queryset.model._default_manager.filter(pk__in=newest), words)
     rows = list(ranked.values_list("pk", "rank", "published_at"))
     # Relevance first, then recency, then the key: a stable order for pagination.
     rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
     return SearchResults(queryset, [row[0] for row in rows], window)
+
+
+def _ranked(queryset, words):
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, words, match=False)
+    return _search_fallback(queryset, words, match=False)
 
 
 def matching(queryset, words):
@@ -144,7 +151,7 @@ class SearchResults:
         return [articles[key] for key in keys if key in articles]
 
 
-def _search_postgresql(queryset, words):
+def _search_postgresql(queryset, words, match=True):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
     # plainto_tsquery: the words are ANDed and any tsquery syntax in them is inert.
@@ -155,22 +162,23 @@ def _search_postgresql(queryset, words):
         [],
         output_field=SearchVectorField(),
     )
-    return (
-        queryset.annotate(search_vector=vector)
-        .filter(search_vector=query)
-        # Normalisation 1: divide by 1 + log(length), so long bodies do not win by size.
-        .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
-    )
+    queryset = queryset.annotate(search_vector=vector)
+    if match:
+        queryset = queryset.filter(search_vector=query)
+    # Normalisation 1: divide by 1 + log(length), so long bodies do not win by size.
+    return queryset.annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
 
 
-def _search_fallback(queryset, words):
+def _search_fallback(queryset, words, match=True):
     matches = Q()
     in_title = Q()
     for word in words:
         matches &= Q(search_text__contains=f" {word} ")
         in_title &= Q(title__icontains=word)
     # A crude relevance: every word in the title first, then newest first.
-    return queryset.filter(matches).annotate(
+    if match:
+        queryset = queryset.filter(matches)
+    return queryset.annotate(
         rank=Case(When(in_title, then=1), default=0, output_field=IntegerField())
     )
 

@@ -47,7 +47,8 @@ QUERIES = [
     "存款 利率",  # two words
     "人民币汇率",
     "港交所",  # rarer word
-    "郑州",  # rare word
+    "郑州",  # less common word
+    "123456",  # rare: one generated title carries this number
     "比特币挖矿",  # no match
 ]
 DEEP_PAGE = ("银行", 40)
