@@ -19,4 +19,9 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 # with the request id); gunicorn's own access log is off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
+# A 1,000-character Chinese search is a request line of about 9 KB once
+# percent-encoded, over gunicorn's 4 KB default (which would answer a bare 400/414).
+# gunicorn takes at most 8190 or 0 (no limit); nginx in front bounds it instead
+# (large_client_header_buffers in deploy/nginx.conf).
+limit_request_line = 0
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
