@@ -4,7 +4,6 @@ import secrets
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
@@ -14,6 +13,7 @@ from taggit.models import TaggedItemBase
 from articles import search
 from articles.caching import RECOMPUTE, bump_content_version, scheduled_times
 from articles.sanitize import sanitize_html
+from articles.urlcache import slug_url
 
 # The fields the stored search text is made of.
 SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
@@ -54,7 +54,7 @@ class Category(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return slug_url("articles:category", self.slug)
 
 
 class TaggedArticleQuerySet(models.QuerySet):
@@ -363,7 +363,7 @@ class Article(models.Model):
         ).update(status=self.status, published_at=self.published_at)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     @property
     def lead(self):

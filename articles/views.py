@@ -28,6 +28,8 @@ PER_CATEGORY = 5
 # rows however big the archive and however popular a tag.
 RELATED_COUNT = 5
 RELATED_CANDIDATES = 500
+# Columns a card never shows: left unread by list pages.
+CARD_DEFERRED = ("body", "search_text")
 
 
 def home_crumb():
@@ -53,8 +55,8 @@ class SeekListMixin(SeekPaginationMixin, ArticleListMixin):
     """Article lists in date order: seek pagination, and cards without the body."""
 
     def get_queryset(self):
-        # Cards show the summary; bodies stay in the table (TOAST) unread.
-        return super().get_queryset().defer("body")
+        # Cards show the summary; bodies and search texts stay in the table (TOAST) unread.
+        return super().get_queryset().defer(*CARD_DEFERRED)
 
 
 class HomeView(ArticleListMixin, ListView):
@@ -76,7 +78,9 @@ class HomeView(ArticleListMixin, ListView):
             if category in groups and len(groups[category]) < PER_CATEGORY:
                 groups[category].append(pk)
         wanted = {*latest, *(pk for pks in groups.values() for pk in pks)}
-        found = {a.pk: a for a in super().get_queryset().defer("body").filter(pk__in=wanted)}
+        found = {
+            a.pk: a for a in super().get_queryset().defer(*CARD_DEFERRED).filter(pk__in=wanted)
+        }
         self.busy_categories = [
             {"category": articles[0].category, "articles": articles}
             for articles in ([found[pk] for pk in pks if pk in found] for pks in groups.values())
@@ -96,7 +100,8 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return published_articles().prefetch_related("tags")
+        # The search text (as long as the body) is for search only.
+        return published_articles().defer("search_text").prefetch_related("tags")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -145,8 +150,7 @@ class ArticleDetailView(DetailView):
         moment = article.published_at
         return (
             self._same_category(article)
-            .filter(published_at__lte=moment)
-            .exclude(published_at=moment, id__gte=article.pk)
+            .filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=article.pk))
             .order_by("-published_at", "-id")
             .first()
         )
@@ -156,8 +160,7 @@ class ArticleDetailView(DetailView):
         moment = article.published_at
         return (
             self._same_category(article)
-            .filter(published_at__gte=moment)
-            .exclude(published_at=moment, id__lte=article.pk)
+            .filter(Q(published_at__gt=moment) | Q(published_at=moment, id__gt=article.pk))
             .order_by("published_at", "id")
             .first()
         )
@@ -181,7 +184,7 @@ class ArticleDetailView(DetailView):
         )
         return list(
             published_articles()
-            .filter(pk__in=candidates, tags__in=tag_ids)
+            .filter(pk__in=candidates, taggedarticle__tag_id__in=tag_ids)
             .only("title", "slug", "published_at", "category__name", "category__slug")
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]

@@ -58,7 +58,8 @@ MIDDLEWARE = [
     # First, so its line carries the status the reader got and the whole duration.
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's CSPMiddleware, building the (fixed) policy string once.
+    "ops.csp.PrebuiltCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and auth layers: a hit skips them all.
     "articles.caching.PageCacheMiddleware",

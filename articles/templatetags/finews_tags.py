@@ -1,5 +1,10 @@
+import unicodedata
+
 from django import template
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from articles import metadata
 
@@ -60,4 +65,63 @@ def live_list_attrs(live, show_category=True):
         live["after_id"],
         live["poll_seconds"],
         "true" if show_category else "false",
+    )
+
+
+@register.filter
+def local_iso(moment):
+    """What ``|date:'c'`` shows (ISO 8601 in the site's time zone), without its formatter."""
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
+@register.filter
+def local_strftime(moment, fmt):
+    """``moment`` in the site's time zone through ``strftime(fmt)``: ``"%m-%d %H:%M"``
+    shows what ``|date:"m-d H:i"`` shows, at a fraction of its cost."""
+    return timezone.localtime(moment).strftime(fmt) if moment else ""
+
+
+def _truncate(text, length):
+    """``Truncator(text).chars(length)``, the ``truncatechars`` filter, without its loop
+    when ``text`` is short enough to be returned whole (only normalized)."""
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)
+    return Truncator(text).chars(length)
+
+
+def _card(article, show_category):
+    # Beijing time (the site's TIME_ZONE), as the ``date`` filter shows it.
+    moment = timezone.localtime(article.published_at)
+    category = ""
+    if show_category is not False:
+        category = (
+            f'<a class="cat" href="{escape(article.category.get_absolute_url())}">'
+            f"{escape(article.category.name)}</a>"
+        )
+    summary = ""
+    if article.summary:
+        summary = f'<p class="summary">{escape(_truncate(article.summary, 120))}</p>'
+    return (
+        f'<article class="card" data-id="{article.pk}">\n'
+        f'  <h2 class="card-title"><a href="{escape(article.get_absolute_url())}">'
+        f"{escape(article.title)}</a></h2>\n"
+        f'  <p class="meta">\n'
+        f"    {category}\n"
+        f'    <time datetime="{moment.isoformat()}">{moment:%Y-%m-%d %H:%M}</time>\n'
+        f"  </p>\n"
+        f"  {summary}\n"
+        f"</article>\n"
+    )
+
+
+@register.simple_tag
+def article_cards(articles, show_category=True):
+    """The cards of a listing, as templates/articles/_card.html renders each one.
+
+    Built in Python: an ``{% include %}`` per card cost about a quarter of a
+    list page's time. ``show_category=False`` leaves out the category link.
+    tests/test_cards.py checks the output against _card.html.
+    """
+    return mark_safe(  # noqa: S308 (every value above is escaped)
+        "".join(f"\n    {_card(article, show_category)}\n  " for article in articles)
     )

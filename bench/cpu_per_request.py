@@ -1,0 +1,100 @@
+"""CPU time per request of finews's WSGI app, in-process (no server, no network).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/finews_bench_20000 \
+        .venv/bin/python bench/cpu_per_request.py [--cached] [--profile PATH] URL...
+
+Runs the production settings (FINEWS_ENV=production, DEBUG off) and calls the
+WSGI application directly, so the figure is Django's share of a request:
+what a gunicorn worker spends on top of the bare-WSGI ceiling. Prints the
+median process CPU time of --repeat requests per URL, after a warm-up.
+Not a test: it is run on purpose, to compare code changes.
+"""
+
+import argparse
+import io
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("urls", nargs="+")
+    parser.add_argument("--cached", action="store_true", help="page cache on (REDIS_URL)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--profile", help="write a cProfile of the last URL here")
+    args = parser.parse_args()
+    os.environ.setdefault("FINEWS_ENV", "production")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    collect = "STATIC_ROOT" not in os.environ
+    if collect:
+        os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="finews-cpu-static-")
+    os.environ["PAGE_CACHE"] = "true" if args.cached else "false"
+    if args.cached:
+        os.environ["REDIS_URL"] = args.redis
+    else:
+        os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finews.settings")
+
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+    if collect:
+        from django.core.management import call_command
+
+        call_command("collectstatic", "--noinput", verbosity=0)
+
+    def request(url):
+        path, _, query = url.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path.encode().decode("latin-1"),
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        status = []
+        body = b"".join(app(environ, lambda s, h, *a: status.append(s)))
+        assert status[0].startswith("200"), (url, status[0])
+        return body
+
+    for url in args.urls:
+        for _ in range(20):
+            request(url)
+        times = []
+        for _ in range(args.repeat):
+            started = time.process_time()
+            request(url)
+            times.append((time.process_time() - started) * 1000)
+        print(f"{url:50} {statistics.median(times):6.2f} ms CPU (median of {args.repeat})")
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile(time.process_time)
+        prof.enable()
+        for _ in range(args.repeat):
+            request(args.urls[-1])
+        prof.disable()
+        prof.dump_stats(args.profile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The per-request shortcuts (prebuilt CSP header, shared Redis client) change no answer."""
+
+import socket
+
+import pytest
+from csp.constants import NONE, SELF
+from csp.utils import build_policy
+from django.test import override_settings
+
+from ops.cache import ResilientRedisCache
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_carries_django_csp_policy(client):
+    """Every page's Content-Security-Policy is exactly the policy django-csp builds from settings."""
+    make_article(slug="csp-check")
+    for url in ("/", "/news/csp-check/", "/robots.txt"):
+        assert client.get(url)["Content-Security-Policy"] == build_policy()
+
+
+def test_changed_policy_is_sent_at_once(client):
+    """A changed CONTENT_SECURITY_POLICY setting is used from the next response on, not the old string."""
+    client.get("/")
+    strict = {"DIRECTIVES": {"default-src": [NONE], "img-src": [SELF, "https://img.example"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=strict):
+        header = client.get("/")["Content-Security-Policy"]
+    assert "img.example" in header and "script-src" not in header
+    assert "img.example" not in client.get("/")["Content-Security-Policy"]
+
+
+def test_cache_hit_carries_the_policy(client, settings):
+    """A page served from the page cache carries the Content-Security-Policy too."""
+    settings.PAGE_CACHE_ENABLED = True
+    client.get("/")
+    hit = client.get("/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Content-Security-Policy"] == build_policy()
+
+
+def _redis_up():
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_redis_client_is_reused_and_works():
+    """One redis.Redis per connection pool serves every call, and values round-trip."""
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {"KEY_PREFIX": "finews-test-fast"})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=False) is client
+    cache.set("k", {"v": "值"})
+    assert cache.get("k") == {"v": "值"}
+    assert cache.get_many(["k", "missing"]) == {"k": {"v": "值"}}
+    cache.delete("k")
+    assert cache.get("k") is None
