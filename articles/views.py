@@ -150,7 +150,8 @@ class ArticleDetailView(DetailView):
         moment = article.published_at
         return (
             self._same_category(article)
-            .filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=article.pk))
+            # The bound on published_at alone lets the index range start at this article.
+            .filter(Q(published_at__lt=moment) | Q(id__lt=article.pk), published_at__lte=moment)
             .order_by("-published_at", "-id")
             .first()
         )
@@ -160,7 +161,7 @@ class ArticleDetailView(DetailView):
         moment = article.published_at
         return (
             self._same_category(article)
-            .filter(Q(published_at__gt=moment) | Q(published_at=moment, id__gt=article.pk))
+            .filter(Q(published_at__gt=moment) | Q(id__gt=article.pk), published_at__gte=moment)
             .order_by("published_at", "id")
             .first()
         )

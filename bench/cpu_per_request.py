@@ -79,12 +79,16 @@ def main():
     for url in args.urls:
         for _ in range(20):
             request(url)
-        times = []
+        times, walls = [], []
         for _ in range(args.repeat):
-            started = time.process_time()
+            started, wall = time.process_time(), time.perf_counter()
             request(url)
             times.append((time.process_time() - started) * 1000)
-        print(f"{url:50} {statistics.median(times):6.2f} ms CPU (median of {args.repeat})")
+            walls.append((time.perf_counter() - wall) * 1000)
+        print(
+            f"{url:50} {statistics.median(times):6.2f} ms CPU, {statistics.median(walls):6.2f} ms"
+            f" wall (medians of {args.repeat})"
+        )
     if args.profile:
         import cProfile
 
