@@ -203,8 +203,9 @@ class PageCacheMiddleware:
         from django.http import HttpResponse
 
         response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+        # The stored headers were a response's own (already checked and
+        # encoded when first set): put them back without checking each again.
+        response.headers._store.update((name.lower(), (name, value)) for name, value in headers)
         return response
 
     @staticmethod

@@ -56,3 +56,25 @@ def test_redis_client_is_reused_and_works():
     assert cache.get_many(["k", "missing"]) == {"k": {"v": "值"}}
     cache.delete("k")
     assert cache.get("k") is None
+
+
+def test_cache_hit_has_the_miss_headers(client, settings):
+    """A page served from the page cache carries every header the rendered page had."""
+    settings.PAGE_CACHE_ENABLED = True
+    make_article(slug="hit-headers")
+    miss = client.get("/news/hit-headers/")
+    hit = client.get("/news/hit-headers/")
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    skip = {"x-page-cache", "x-request-id"}
+    assert {k: v for k, v in miss.items() if k.lower() not in skip} == {
+        k: v for k, v in hit.items() if k.lower() not in skip
+    }
+    assert hit.content == miss.content
+    assert hit["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_request_id_is_kept_or_made(client):
+    """A sane incoming X-Request-ID is echoed back; a forged one is replaced."""
+    assert client.get("/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    forged = client.get("/", HTTP_X_REQUEST_ID="bad id\nX-Evil: 1")["X-Request-ID"]
+    assert forged != "bad id\nX-Evil: 1" and len(forged) == 32
