@@ -12,9 +12,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Recycle workers now and then so a slow leak cannot grow without bound. Not
+# too often: a new worker imports Django again (about half a second of CPU),
+# and at 2,000 requests a worker serving page-cache hits in a traffic spike
+# restarted every second or two, a quarter of its CPU (docs/PERFORMANCE.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
 # finews logs one line per request itself (ops.middleware.RequestLogMiddleware,
 # with the request id); gunicorn's own access log is off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
