@@ -132,6 +132,10 @@ class ArticleQuerySet(models.QuerySet):
         """The one publish gate: published, and due (published_at has come)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def withdrawn(self):
+        """Taken off the site on purpose: their URLs answer 410 Gone, showing nothing."""
+        return self.filter(status=Article.Status.WITHDRAWN)
+
     # Bulk paths (importer, seeding, admin actions) send no signals: each one
     # bumps the content version itself so cached pages go stale at once.
 

@@ -109,10 +109,7 @@ class ArticleDetailView(DetailView):
         except Http404:
             # A withdrawn article is gone on purpose: 410 tells readers and search
             # engines so (and to drop it), without showing any of it.
-            withdrawn = Article.objects.filter(
-                slug=kwargs["slug"], status=Article.Status.WITHDRAWN
-            ).exists()
-            if withdrawn:
+            if Article.objects.withdrawn().filter(slug=kwargs["slug"]).exists():
                 return render(request, "410.html", status=410)
             raise
 

@@ -29,9 +29,7 @@ def old_post(request, name, **parts):
         ).first()
     if article is None:
         # Withdrawn on purpose: say so here (410) rather than redirect to a 410.
-        if Article.objects.filter(
-            slug=article_slug(upstream_id), status=Article.Status.WITHDRAWN
-        ).exists():
+        if Article.objects.withdrawn().filter(slug=article_slug(upstream_id)).exists():
             return render(request, "410.html", status=410)
         raise Http404("No such post.")
     return HttpResponsePermanentRedirect(article.get_absolute_url())
