@@ -7,17 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "新闻"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-        from taggit.models import Tag
+        from articles import listeners
 
-        from articles import history  # noqa: F401  (connects the version signal)
-        from articles.caching import bump_content_version
-        from articles.models import Article, Category, TaggedArticle
-
-        # Any change to what readers see makes cached pages and counts stale.
-        for model in (Article, Category, TaggedArticle, Tag):
-            post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
-            post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"del-{model}")
-        m2m_changed.connect(
-            bump_content_version, sender=TaggedArticle, dispatch_uid="bump-article-tags"
-        )
+        listeners.connect()

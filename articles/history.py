@@ -11,9 +11,7 @@ import html
 import re
 
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
-from simple_history.signals import pre_create_historical_record
 
 from articles.models import Article
 
@@ -37,8 +35,7 @@ RESTORED_FIELDS = ["title", "category_id", "summary", "body", "source_name", "so
 HistoricalArticle = Article.history.model
 
 
-@receiver(pre_create_historical_record, sender=HistoricalArticle)
-def _snapshot_tags(sender, instance, history_instance, **kwargs):
+def snapshot_tags(sender, instance, history_instance, **kwargs):
     """Versions made by a plain save() also record the tags the article has then."""
     if not history_instance.tag_names and instance.pk:
         history_instance.tag_names = "、".join(sorted(instance.tags.names()))

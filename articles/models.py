@@ -2,29 +2,18 @@ import html
 import secrets
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
 
-from articles import search
-from articles.caching import RECOMPUTE, bump_content_version, scheduled_times
+from articles import textindex
+from articles.querysets import SEARCHED_FIELDS, ArticleWritesQuerySet, CategoryQuerySet
 from articles.sanitize import sanitize_html
-from articles.urlcache import slug_url
-
-# The fields the stored search text is made of.
-SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
-
-
-class CategoryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        # QuerySet.update() sends no signal; a renamed category changes public pages.
-        rows = super().update(**kwargs)
-        bump_content_version()
-        return rows
+from articles.slug_urls import slug_url
+from articles.tag_links import TaggedArticle
 
 
 class Category(models.Model):
@@ -57,168 +46,39 @@ class Category(models.Model):
         return slug_url("articles:category", self.slug)
 
 
-class TaggedArticleQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        # Bulk tagging (admin action, importer) skips save(): copy the
-        # articles' status and publish time here, in one query.
-        objs = list(objs)
-        ids = {obj.content_object_id for obj in objs}
-        dates = {
-            pk: (status, published_at)
-            for pk, status, published_at in Article.objects.filter(pk__in=ids).values_list(
-                "pk", "status", "published_at"
-            )
-        }
-        for obj in objs:
-            if obj.content_object_id in dates:
-                obj.status, obj.published_at = dates[obj.content_object_id]
-        created = super().bulk_create(objs, *args, **kwargs)
-        bump_content_version()
-        return created
+class ArticleQuerySet(ArticleWritesQuerySet):
+    """The publish rule, in named pieces; every public path starts from them."""
 
+    def published_q(self, prefix=""):
+        """The publish gate as a condition, for joins and annotations.
 
-class TaggedArticle(TaggedItemBase):
-    """Tag links with a real foreign key to the article (indexable, joinable)."""
+        ``prefix`` leads to an article (``articles__``) or to a tag link, which
+        keeps copies of its article's status and date (``tagged__``).
+        """
+        return Q(
+            **{
+                f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}published_at__lte": timezone.now(),
+            }
+        )
 
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
-    # Copies of the article's status and published_at, so that a tag page is one
-    # index range (tag, newest first) instead of a join over every tagged
-    # article. Kept in sync by Article.save() and ArticleQuerySet.update() /
-    # bulk_update(); the public query still goes through Article.published().
-    status = models.CharField(max_length=16, default="draft", editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = TaggedArticleQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "文章标签"
-        verbose_name_plural = "文章标签"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_object", "tag"], name="articles_taggedarticle_unique"
-            )
-        ]
-        indexes = [
-            # Tag pages: one tag, newest published first.
-            models.Index(
-                fields=["tag", "-published_at", "-content_object"],
-                condition=Q(status="published"),
-                name="taggedarticle_tag_pub_idx",
-            ),
-        ]
-
-    def save(self, *args, **kwargs):
-        self.copy_article_dates()
-        super().save(*args, **kwargs)
-
-    def copy_article_dates(self):
-        self.status = self.content_object.status
-        self.published_at = self.content_object.published_at
-
-    @classmethod
-    def sync_articles(cls, article_ids):
-        """Copy status and published_at from the articles onto their tag links."""
-        article = Article.objects.filter(pk=models.OuterRef("content_object"))
-        ids = list(article_ids)
-        for start in range(0, len(ids), 5000):
-            cls.objects.filter(content_object__in=ids[start : start + 5000]).update(
-                status=models.Subquery(article.values("status")[:1]),
-                published_at=models.Subquery(article.values("published_at")[:1]),
-            )
-
-
-class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one publish gate: published, and due (published_at has come)."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self.published_q())
 
     def withdrawn(self):
         """Taken off the site on purpose: their URLs answer 410 Gone, showing nothing."""
         return self.filter(status=Article.Status.WITHDRAWN)
 
-    # Bulk paths (importer, seeding, admin actions) send no signals: each one
-    # bumps the content version itself so cached pages go stale at once.
+    def scheduled(self):
+        """Published but not yet due: they go live by themselves at published_at."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def bulk_create(self, objs, *args, **kwargs):
-        # Bulk paths (importer, seeding) skip save(); the sanitizer must not be skipped.
-        objs = list(objs)
-        for obj in objs:
-            obj.prepare_for_save()
-        # An upsert (update_conflicts) that rewrites text must rewrite its search text too.
-        update_fields = kwargs.get("update_fields")
-        if update_fields and SEARCHED_FIELDS & set(update_fields):
-            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
-        created = super().bulk_create(objs, *args, **kwargs)
-        bump_content_version(due=scheduled_times(created))
-        if kwargs.get("update_conflicts") and {"status", "published_at"} & set(update_fields or ()):
-            # An upsert may have changed existing articles' status: their tag links follow.
-            TaggedArticle.sync_articles(obj.pk for obj in created if obj.pk is not None)
-        return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if "body" in fields:
-            for obj in objs:
-                obj.body = sanitize_html(obj.body)
-        if SEARCHED_FIELDS & set(fields):
-            for obj in objs:
-                obj.update_search_text()
-            fields = [*fields, "search_text"] if "search_text" not in fields else fields
-        # Django's bulk_update() writes through this queryset's update(), which
-        # keeps the tag links in step and renews the content version.
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-    def update(self, **kwargs):
-        ids = None
-        if {"status", "published_at"} & kwargs.keys():
-            # Taken before the update: the filter may no longer match after it.
-            ids = list(self.values_list("pk", flat=True))
-        rows = self._update_text_and_search(**kwargs)
-        if ids:
-            TaggedArticle.sync_articles(ids)
-        # A status or date set here (possibly by a database expression) may
-        # schedule an article: look the next due time up again.
-        bump_content_version(due=RECOMPUTE if ids is not None else ())
-        return rows
-
-    update.alters_data = True
-
-    def delete(self):
-        result = super().delete()
-        bump_content_version()
-        return result
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
-    def _update_text_and_search(self, **kwargs):
-        # A bulk update of title, summary or body would leave the search text stale:
-        # re-segment the rows it touched, in the same transaction.
-        if not SEARCHED_FIELDS & kwargs.keys():
-            return super().update(**kwargs)
-        if "body" in kwargs and isinstance(kwargs["body"], str):
-            kwargs["body"] = sanitize_html(kwargs["body"])
-        with transaction.atomic(using=self.db):
-            pks = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
-            rows = self.model._default_manager.using(self.db)
-            for start in range(0, len(pks), 500):
-                rows.filter(pk__in=pks[start : start + 500]).rebuild_search_text()
-        return count
-
-    def rebuild_search_text(self, batch_size=500):
-        """Re-segment the search text of every article in this queryset, batch by batch."""
-        done, last_pk = 0, None
-        rows = self.order_by("pk").only("pk", "title", "summary", "body")
-        while True:
-            batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:batch_size])
-            if not batch:
-                return done
-            for obj in batch:
-                obj.update_search_text()
-            self.model._default_manager.using(self.db).bulk_update(batch, ["search_text"])
-            done += len(batch)
-            last_pk = batch[-1].pk
+    def next_due(self):
+        """The publish time of the next scheduled article, or None (for the content version)."""
+        return (
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        )
 
 
 class TagSnapshot(models.Model):
@@ -423,5 +283,5 @@ class Article(models.Model):
             self.published_at = timezone.now()
 
     def update_search_text(self):
-        """Segment title, summary and body into the stored search text (see articles/search.py)."""
-        self.search_text = search.document_text(self.title, self.summary, self.body)
+        """Segment title, summary and body into the stored search text (articles/textindex.py)."""
+        self.search_text = textindex.document_text(self.title, self.summary, self.body)

@@ -3,7 +3,7 @@
 Page links stay the plain, crawlable ``?page=N``. Behind them, page N is
 fetched by *seek*: "the 20 newest rows older than the last row of page N-1",
 one index range whatever N is. That boundary row, and the list's total count,
-are cached under the content version (articles/caching.py), so they are
+are cached under the content version (articles/content_version.py), so they are
 computed once per change of content rather than on every request; a boundary
 is derived from the previous page's boundary when that one is cached (a crawler
 walking the pages pays one short step each time).
@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 
-from articles.caching import versioned_key
+from articles.content_version import versioned_key
 
 # How long a count or a boundary may live; the content version makes them
 # stale long before that whenever anything changes.
@@ -72,7 +72,7 @@ def page_number(value, num_pages):
     return number
 
 
-def _older_than(fields, boundary):
+def older_than(fields, boundary):
     """Rows after ``boundary`` in (date desc, id desc) order, as one index range.
 
     The redundant ``date <= d`` gives the planner a range bound; the OR only
@@ -93,7 +93,7 @@ def _boundary(rows, fields, number, per_page, scope):
         return boundary
     previous = cache.get(versioned_key("seek", scope, per_page, number - 1)) if number > 2 else None
     if previous is not None:
-        keys = rows(_older_than(fields, previous)).values_list(*fields)
+        keys = rows(older_than(fields, previous)).values_list(*fields)
         row = keys[per_page - 1 : per_page]
     else:
         # One index-only walk per content version; every later request seeks.
@@ -142,7 +142,7 @@ def seek_paginate(
     page_obj.number = number = page_number(page, page_obj.num_pages)
     if number > 1:
         boundary = _boundary(rows, fields, number, per_page, scope)
-        ordered = rows(_older_than(fields, boundary))
+        ordered = rows(older_than(fields, boundary))
     else:
         ordered = rows()
     page_obj.object_list = list(ordered[:per_page])

@@ -1,19 +1,15 @@
-"""Chinese full-text search: word segmentation, the stored search text, queries, snippets.
+"""The reader's full-text search: the query, matching, ranking, snippets.
 
-Chinese is written without spaces, so both the stored text and the query are cut
-into words with jieba (the Rust port, rjieba, whose dictionary is compiled into
-the package; nothing is downloaded). Each article keeps its segmented text in
-``Article.search_text``: one line each for title, summary and body, every word
-between spaces and lowercased. On PostgreSQL a generated ``tsvector`` column
-built from those lines (weights A, B, D; 'simple' configuration) carries a GIN
-index; on SQLite the fallback matches whole words in ``search_text`` with LIKE.
-docs/SEARCH.md describes the difference.
+The stored text is written by articles/textindex.py (segmented with jieba, one
+line each for title, summary and body); the query is cut into words the same
+way here. On PostgreSQL a generated ``tsvector`` column built from those lines
+(weights A, B, D; 'simple' configuration) carries a GIN index; on SQLite the
+fallback matches whole words in ``search_text`` with LIKE. docs/SEARCH.md
+describes the difference.
 """
 
-import functools
 import re
 import unicodedata
-from html import unescape
 
 from django.conf import settings
 from django.db import connection
@@ -22,56 +18,14 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.textindex import plain_text, segment
+
 # Longer queries are cut here: nobody types more, and it bounds the work per request.
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 12
 SNIPPET_CHARS = 120
 
-_WORD_CHAR = re.compile(r"\w")
 _SPACES = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]*>")
-
-
-@functools.cache
-def _jieba():
-    """The segmenter, loaded once per process on first use (the import loads the dictionary)."""
-    import rjieba
-
-    return rjieba
-
-
-def segment(text, *, for_search=True):
-    """Lowercased words of ``text``; punctuation and spaces dropped.
-
-    ``for_search`` also yields the shorter words inside long ones (中华人民共和国 →
-    中华, 共和国, ...), which is what the stored text needs so that a short query
-    word finds a long compound.
-    """
-    if not text:
-        return []
-    jieba = _jieba()
-    cut = jieba.cut_for_search if for_search else jieba.cut
-    return [word for word in (w.strip().lower() for w in cut(text)) if _WORD_CHAR.search(word)]
-
-
-def plain_text(html):
-    """The readable text of stored HTML (sanitized on save, so its tags are well formed).
-
-    The result is plain text: whoever shows it escapes it.
-    """
-    return _SPACES.sub(" ", unescape(_TAG.sub(" ", html or ""))).strip()
-
-
-def document_text(title, summary, body):
-    """The stored search text: three lines (title, summary, body) of space-separated words.
-
-    Every word has a space on each side, so the SQLite fallback can match whole
-    words with ``LIKE '% word %'``; PostgreSQL builds the weighted tsvector from
-    the three lines.
-    """
-    return "\n".join(
-        " " + " ".join(segment(part)) + " " for part in (title, summary, plain_text(body))
-    )
 
 
 def clean_query(raw):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -14,16 +14,6 @@ from articles.models import Article, Category
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
-
-
-def _published_q(prefix=""):
-    """The publish gate as a condition on a related article (for annotations)."""
-    return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
 
 
 class ArticleSitemap(Sitemap):
@@ -45,7 +35,9 @@ class CategorySitemap(Sitemap):
     def items(self):
         return (
             Category.objects.annotate(
-                latest=Max("articles__published_at", filter=_published_q("articles__"))
+                latest=Max(
+                    "articles__published_at", filter=Article.objects.published_q("articles__")
+                )
             )
             .filter(latest__isnull=False)
             .order_by("slug")
@@ -67,7 +59,9 @@ class TagSitemap(Sitemap):
             Tag.objects.annotate(
                 latest=Max(
                     "articles_taggedarticle_items__content_object__published_at",
-                    filter=_published_q("articles_taggedarticle_items__content_object__"),
+                    filter=Article.objects.published_q(
+                        "articles_taggedarticle_items__content_object__"
+                    ),
                 )
             )
             .filter(latest__isnull=False)

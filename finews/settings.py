@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "ops.csp.PrebuiltCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and auth layers: a hit skips them all.
-    "articles.caching.PageCacheMiddleware",
+    "ops.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,7 +126,7 @@ if REDIS_URL:
         "default": {
             # Django's RedisCache, but a Redis that is down or slow gives cache
             # misses (logged) instead of errors: pages come from the database.
-            "BACKEND": "ops.cache.ResilientRedisCache",
+            "BACKEND": "ops.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="finews"),
             "TIMEOUT": env.int("CACHE_TIMEOUT", default=600),
@@ -241,8 +241,9 @@ LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=60)
 # How long browsers and proxies may reuse an /api/latest.json answer (seconds).
 LIVE_CACHE_SECONDS = env.int("LIVE_CACHE_SECONDS", default=10)
 
-# Anonymous GET pages are cached under a content version (articles/caching.py);
-# PAGE_CACHE=false turns that off (benchmarks measure both).
+# Anonymous GET pages are cached (ops/page_cache.py) under the content version
+# (articles/content_version.py); PAGE_CACHE=false turns that off (benchmarks
+# measure both).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
 # Paths never cached besides the admin (health checks must reach the process).
 PAGE_CACHE_EXCLUDE = ["/healthz", "/readyz", "/static/", "/media/"]

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import markdown
 import yaml
 
+from articles.textindex import plain_text
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 # Lengths of the Article / Tag fields the record is stored in.
@@ -219,13 +221,6 @@ _FIRST_P_RE = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;]")
 
 _markdown = markdown.Markdown(output_format="html")
-
-
-def plain_text(fragment):
-    """Text of an HTML/Markdown fragment: tags removed, entities decoded, spaces collapsed."""
-    # Chinese has no spaces between words: inline tags vanish, only blocks separate.
-    text = html.unescape(_TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", fragment)))
-    return _SPACE_RE.sub(" ", text).strip()
 
 
 # Paragraphs with none of Markdown's syntax, the great majority of the archive, are

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from articles.urlcache import slug_url
+from articles.slug_urls import slug_url
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

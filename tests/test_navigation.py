@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import views
 from articles.models import Article
+from articles.views import detail as views
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

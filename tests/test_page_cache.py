@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.caching import PageCacheMiddleware
 from articles.models import Article, Category
+from ops.page_cache import PageCacheMiddleware
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from articles import demo_data, search
+from articles import demo_data, textindex
 from articles.management.commands import seed_demo
 from articles.models import Article, Category, TaggedArticle
 
@@ -61,7 +61,7 @@ class TestSeedDemo:
         """Seeded articles are searchable: their search text is what Article.save() writes."""
         call_command("seed_demo", articles=30, stdout=None)
         for article in Article.objects.all():
-            assert article.search_text == search.document_text(
+            assert article.search_text == textindex.document_text(
                 article.title, article.summary, article.body
             )
 

@@ -1,5 +1,5 @@
 """Search: the segmented search text on every article; on PostgreSQL a generated,
-weighted tsvector over it with a GIN index (see articles/search.py, docs/SEARCH.md)."""
+weighted tsvector over it with a GIN index (see articles/textindex.py, docs/SEARCH.md)."""
 
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ POSTGRES_BACKWARD = [
 
 
 def fill_search_text(apps, schema_editor):
-    from articles.search import document_text
+    from articles.textindex import document_text
 
     Article = apps.get_model("articles", "Article")
     batch = []

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-from ops import cache as ops_cache
-from ops.cache import ResilientRedisCache
+from ops import redis_cache as ops_cache
+from ops.redis_cache import ResilientRedisCache
 
 
 def _db_down(request):

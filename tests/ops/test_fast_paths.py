@@ -7,7 +7,7 @@ from csp.constants import NONE, SELF
 from csp.utils import build_policy
 from django.test import override_settings
 
-from ops.cache import ResilientRedisCache
+from ops.redis_cache import ResilientRedisCache
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

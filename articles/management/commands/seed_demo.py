@@ -24,10 +24,10 @@ from django.utils.html import strip_tags
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo_data, search
-from articles.caching import bump_content_version
+from articles import demo_data, textindex
 from articles.models import Article, Category, TaggedArticle
 from articles.sanitize import sanitize_html
+from articles.signals import content_changed
 
 CORPUS_POSTS = settings.BASE_DIR.parent / "shared" / "corpus" / "finews-jekyll" / "_posts"
 MAX_CATEGORIES = 2000
@@ -65,8 +65,8 @@ class Text:
 
 
 def search_line(text):
-    """One line of the stored search text, as articles/search.py document_text() writes it."""
-    return " " + " ".join(search.segment(text)) + " "
+    """One line of the stored search text, as articles/textindex.py document_text() writes it."""
+    return " " + " ".join(textindex.segment(text)) + " "
 
 
 def corpus_texts(posts_dir=None):
@@ -98,7 +98,7 @@ def sample_texts():
     texts = []
     for text in raw:
         body = sanitize_html(text.body)
-        lines = search_line(text.summary) + "\n" + search_line(search.plain_text(body))
+        lines = search_line(text.summary) + "\n" + search_line(textindex.plain_text(body))
         texts.append(Text(text.title, text.summary, body, lines))
     return texts
 
@@ -140,7 +140,8 @@ class Command(BaseCommand):
                     self.copy_rows(rows, articles, progress)
                 else:
                     self.bulk_create_rows(rows, progress)
-            bump_content_version()
+            # Rows written by COPY / bulk_create: announce them, next due time included.
+            content_changed.send(sender=Article, recompute=True)
         if connection.vendor == "postgresql" and articles >= BATCH:
             # Fresh statistics and visibility map: plans and index-only scans
             # right away rather than after autovacuum gets round to it.

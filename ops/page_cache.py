@@ -1,111 +1,21 @@
-"""Content version and the anonymous page cache.
+"""The anonymous page cache: whole responses stored per URL under the content version.
 
-Every cached thing (whole pages, page counts, pagination boundaries) is tied
-to the *content version*: a token that changes whenever an article, category
-or tag link changes, and whenever a scheduled article comes due. Counts and
-boundaries have the token in their key; a page is stored per URL with the
-token it was rendered under, and only served while that token is current.
-Changing the token is one cache write; nothing is flushed, nothing is served
-stale, and entries of old tokens are overwritten or expire by their timeout.
-
-The version state is ``(token, next_due)``: ``next_due`` is the publish time
-of the next scheduled article. A request that finds ``now >= next_due``
-renews the token, so a scheduled article appears the moment it is due.
+See articles/content_version.py for the version itself: a page is served from
+the cache only while the token it was rendered under is current.
 """
 
 import hashlib
-import secrets
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpResponseNotModified
-from django.utils import timezone
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-VERSION_KEY = "finews:content-version"
+from articles.content_version import VERSION_KEY
+from articles.content_version import current as current_version
+
 PAGE_PREFIX = "finews:page"
-
-
-# Passed as ``due`` when a write may have moved the next scheduled time in a
-# way the writer cannot see (e.g. an update with a database expression).
-RECOMPUTE = object()
-
-
-def _token():
-    return f"{time.time_ns():x}{secrets.token_hex(2)}"
-
-
-def _next_due():
-    # Imported here: models import this module to bump the version.
-    from articles.models import Article
-
-    next_due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return next_due.timestamp() if next_due else None
-
-
-def content_version(state=None):
-    """The current content token; renewed when a scheduled article has come due.
-
-    ``state`` is the value of VERSION_KEY when the caller fetched it already.
-    """
-    if state is None:
-        state = cache.get(VERSION_KEY)
-    if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
-        state = _renew(RECOMPUTE)
-    return state[0]
-
-
-def _renew(due):
-    """Store a new token; ``due``: publish times the write may have scheduled, or RECOMPUTE."""
-    state = None if due is RECOMPUTE else cache.get(VERSION_KEY)
-    if state is None:
-        next_due = _next_due()
-    else:
-        # A write can only bring the next due time earlier through the
-        # articles it wrote; a later one (unpublished, rescheduled) is found
-        # when the old time comes and the reader renews the token.
-        now = timezone.now().timestamp()
-        times = [t for t in (state[1], *(d.timestamp() for d in due if d)) if t and t > now]
-        next_due = min(times, default=None)
-    state = (_token(), next_due)
-    cache.set(VERSION_KEY, state, None)
-    return state
-
-
-def scheduled_times(articles):
-    """The publish times of published articles among ``articles`` (for bump_content_version)."""
-    return [a.published_at for a in articles if a.status == "published" and a.published_at]
-
-
-def bump_content_version(sender=None, instance=None, due=(), **kwargs):
-    """Make every cached page and count stale: now, and again when the transaction commits.
-
-    Works as a post_save/post_delete receiver too (an Article instance may be
-    scheduled). The writer computes the new state so that readers pay no
-    query; the second renewal matters: a request that renders between the
-    write and the commit still sees the old rows and would cache them under
-    the first new token.
-    """
-    if instance is not None and hasattr(instance, "published_at") and due is not RECOMPUTE:
-        due = [*due, *scheduled_times([instance])]
-    _renew(due)
-    transaction.on_commit(lambda: _renew(due))
-
-
-def versioned_key(*parts):
-    """A cache key for data derived from the published content."""
-    return ":".join(["finews", content_version(), *map(str, parts)])
-
-
-# --- the page cache -----------------------------------------------------------
 
 
 def _excluded(path):
@@ -159,7 +69,7 @@ class PageCacheMiddleware:
             ]
         )
         found = cache.get_many([VERSION_KEY, key])
-        version = content_version(found.get(VERSION_KEY))
+        version = current_version(found.get(VERSION_KEY))
         stored = found.get(key)
         if stored is not None and stored[0] == version:
             _, status, headers, content = stored
@@ -200,8 +110,6 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _rebuild(status, headers, content):
-        from django.http import HttpResponse
-
         response = HttpResponse(content, status=status)
         # The stored headers were a response's own (already checked and
         # encoded when first set): put them back without checking each again.

@@ -1,0 +1,39 @@
+"""Every signal receiver of the articles app, connected in one place (ArticlesConfig.ready).
+
+The data layer announces; these listen. Any change to what readers see
+(an article, a category, a tag, a tag link) renews the content version, so
+cached pages and counts go stale at once.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from simple_history.signals import pre_create_historical_record
+from taggit.models import Tag
+
+from articles import content_version, history
+from articles.models import Article, Category, TaggedArticle
+from articles.signals import content_changed
+
+
+def renew_content_version(sender, due=(), recompute=False, **kwargs):
+    """Receiver of ``content_changed`` (the bulk write paths)."""
+    content_version.renew(due, recompute=recompute)
+
+
+def model_changed(sender, instance=None, **kwargs):
+    """Receiver of post_save / post_delete / m2m_changed: a saved article may be scheduled."""
+    due = [instance.published_at] if isinstance(instance, Article) and instance.is_scheduled else ()
+    content_version.renew(due)
+
+
+def connect():
+    content_changed.connect(renew_content_version, dispatch_uid="finews-content-changed")
+    for model in (Article, Category, TaggedArticle, Tag):
+        post_save.connect(model_changed, sender=model, dispatch_uid=f"finews-saved-{model}")
+        post_delete.connect(model_changed, sender=model, dispatch_uid=f"finews-deleted-{model}")
+    m2m_changed.connect(model_changed, sender=TaggedArticle, dispatch_uid="finews-article-tags")
+    # Versions made by a plain save() also record the article's tags.
+    pre_create_historical_record.connect(
+        history.snapshot_tags, sender=history.HistoricalArticle, dispatch_uid="finews-tag-snapshot"
+    )
+    # The content version asks the model layer when the next scheduled article is due.
+    content_version.set_next_due_source(Article.objects.next_due)

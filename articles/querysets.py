@@ -1,0 +1,140 @@
+"""The write paths that skip ``Model.save()``: bulk creates and updates, queryset deletes.
+
+Each keeps what ``save()`` would have kept (sanitized body, search text, the
+tag links' copies of status and date) and announces the change
+(articles/signals.py), because Django sends no model signal for them. The
+read side of the article queryset (the publish gate) is in articles/models.py.
+"""
+
+from django.db import models, transaction
+
+from articles.sanitize import sanitize_html
+from articles.signals import content_changed
+
+# The fields the stored search text is made of.
+SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
+
+
+def _tag_links(article_model):
+    return article_model._meta.get_field("tags").through
+
+
+class CategoryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # QuerySet.update() sends no signal; a renamed category changes public pages.
+        rows = super().update(**kwargs)
+        content_changed.send(sender=self.model)
+        return rows
+
+
+class TaggedArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Links of published, due articles, by the link's own copy of status and date."""
+        article_model = self.model._meta.get_field("content_object").related_model
+        return self.filter(article_model.objects.published_q())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bulk tagging (admin action, importer) skips save(): copy the
+        # articles' status and publish time here, in one query.
+        objs = list(objs)
+        ids = {obj.content_object_id for obj in objs}
+        article_model = self.model._meta.get_field("content_object").related_model
+        dates = {
+            pk: (status, published_at)
+            for pk, status, published_at in article_model.objects.filter(pk__in=ids).values_list(
+                "pk", "status", "published_at"
+            )
+        }
+        for obj in objs:
+            if obj.content_object_id in dates:
+                obj.status, obj.published_at = dates[obj.content_object_id]
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed.send(sender=self.model)
+        return created
+
+
+class ArticleWritesQuerySet(models.QuerySet):
+    """Bulk writes of articles; ``ArticleQuerySet`` (models.py) adds the publish gate."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bulk paths (importer, seeding) skip save(); the sanitizer must not be skipped.
+        objs = list(objs)
+        for obj in objs:
+            obj.prepare_for_save()
+        # An upsert (update_conflicts) that rewrites text must rewrite its search text too.
+        update_fields = kwargs.get("update_fields")
+        if update_fields and SEARCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed.send(
+            sender=self.model, due=[obj.published_at for obj in created if obj.is_scheduled]
+        )
+        if kwargs.get("update_conflicts") and {"status", "published_at"} & set(update_fields or ()):
+            # An upsert may have changed existing articles' status: their tag links follow.
+            _tag_links(self.model).sync_articles(obj.pk for obj in created if obj.pk is not None)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "body" in fields:
+            for obj in objs:
+                obj.body = sanitize_html(obj.body)
+        if SEARCHED_FIELDS & set(fields):
+            for obj in objs:
+                obj.update_search_text()
+            fields = [*fields, "search_text"] if "search_text" not in fields else fields
+        # Django's bulk_update() writes through this queryset's update(), which
+        # keeps the tag links in step and announces the change.
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        ids = None
+        if {"status", "published_at"} & kwargs.keys():
+            # Taken before the update: the filter may no longer match after it.
+            ids = list(self.values_list("pk", flat=True))
+        rows = self._update_text_and_search(**kwargs)
+        if ids:
+            _tag_links(self.model).sync_articles(ids)
+        # A status or date set here (possibly by a database expression) may
+        # schedule an article: the next due time is looked up again.
+        content_changed.send(sender=self.model, recompute=ids is not None)
+        return rows
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        content_changed.send(sender=self.model)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _update_text_and_search(self, **kwargs):
+        # A bulk update of title, summary or body would leave the search text stale:
+        # re-segment the rows it touched, in the same transaction.
+        if not SEARCHED_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        if "body" in kwargs and isinstance(kwargs["body"], str):
+            kwargs["body"] = sanitize_html(kwargs["body"])
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = self.model._default_manager.using(self.db)
+            for start in range(0, len(pks), 500):
+                rows.filter(pk__in=pks[start : start + 500]).rebuild_search_text()
+        return count
+
+    def rebuild_search_text(self, batch_size=500):
+        """Re-segment the search text of every article in this queryset, batch by batch."""
+        done, last_pk = 0, None
+        rows = self.order_by("pk").only("pk", "title", "summary", "body")
+        while True:
+            batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:batch_size])
+            if not batch:
+                return done
+            for obj in batch:
+                obj.update_search_text()
+            self.model._default_manager.using(self.db).bulk_update(batch, ["search_text"])
+            done += len(batch)
+            last_pk = batch[-1].pk

@@ -1,0 +1,19 @@
+"""The public pages, one module per feature; ``articles/urls.py`` routes to these names."""
+
+from articles.views.dates import ArchiveView
+from articles.views.detail import ArticleDetailView
+from articles.views.lists import CategoryIndexView, CategoryView, HomeView, TagView
+from articles.views.search_page import SearchView
+from articles.views.seo import news_sitemap, robots_txt
+
+__all__ = [
+    "ArchiveView",
+    "ArticleDetailView",
+    "CategoryIndexView",
+    "CategoryView",
+    "HomeView",
+    "SearchView",
+    "TagView",
+    "news_sitemap",
+    "robots_txt",
+]

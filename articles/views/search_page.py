@@ -1,0 +1,43 @@
+"""The search page; the query, matching and ranking are in articles/search.py."""
+
+from django.urls import reverse
+from django.views.generic import ListView
+
+from articles import search
+from articles.metadata import Crumb
+from articles.views.base import ArticleListMixin, home_crumb
+
+
+class SearchView(ArticleListMixin, ListView):
+    """/search/?q=: published articles containing every word of the query, best first.
+
+    Only the newest settings.SEARCH_WINDOW matches are ranked and paged
+    (articles.search.search); a full window is shown as "more than N".
+
+    Odd input never fails: the query is cleaned and bounded, and a page number
+    out of range or not a number shows the nearest page instead of an error.
+    """
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.clean_query(request.GET.get("q", ""))
+        self.words = search.query_words(self.query)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search.search(super().get_queryset(), self.words)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.title_html = search.highlight(article.title, self.words)
+            article.snippet_html = search.snippet(article, self.words)
+        context.update(search_query=self.query, search_words=self.words, results=self.object_list)
+        context["breadcrumbs"] = [home_crumb(), Crumb("搜索", reverse("articles:search"))]
+        return context
