@@ -74,6 +74,9 @@ class ArticleQuerySet(ArticleWritesQuerySet):
         """Published but not yet due: they go live by themselves at published_at."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    # Bulk paths (importer, seeding, admin actions) send no signals: each one
+    # announces the change itself (ArticleWritesQuerySet, articles/querysets.py).
+
     def next_due(self):
         """The publish time of the next scheduled article, or None (for the content version)."""
         return (
