@@ -1,5 +1,6 @@
-"""Article cards built in Python render what templates/articles/_card.html renders."""
+"""Article cards, as list pages render them (``article_cards`` in finews_tags), and their URLs."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,10 +14,8 @@ from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE = Template(
-    '{% for article in articles %}\n    {% include "articles/_card.html" %}\n  {% endfor %}'
-)
-FAST = Template("{% load finews_tags %}{% article_cards articles show_category %}")
+# What list pages include (home, category, tag, archive, search): the production cards.
+LISTING = Template('{% include "articles/_article_list.html" %}')
 
 
 def _articles():
@@ -42,16 +41,46 @@ def _articles():
     ]
 
 
+def _first_card(article, category_link):
+    return (
+        f'<article class="card" data-id="{article.pk}">\n'
+        f'  <h2 class="card-title"><a href="/news/{article.slug}/">'
+        "标题 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 引号&#x27;</a></h2>\n"
+        '  <p class="meta">\n'
+        f"    {category_link}\n"
+        '    <time datetime="2026-03-06T07:59:07+08:00">2026-03-06 07:59</time>\n'
+        "  </p>\n"
+        '  <p class="summary">短摘要 &lt;i&gt;斜体&lt;/i&gt; &amp; 符号</p>\n'
+        "</article>\n"
+    )
+
+
 @pytest.mark.parametrize("show_category", [True, False, None])
-def test_cards_match_the_card_template(show_category):
-    """Every card (escaping, Beijing time, truncated summary, category link) equals _card.html's."""
+def test_cards_show_escaped_text_beijing_time_and_cut_summaries(show_category):
+    """A listing's cards: escaped title and names, Beijing time, summaries cut at 120 chars."""
     articles = _articles()
-    context = {"articles": articles, "show_category": show_category}
-    expected = REFERENCE.render(Context(context))
-    assert FAST.render(Context(context)) == expected
-    assert "&lt;script&gt;" in expected and "<script>" not in expected
-    assert "2026-03-06 07:59" in expected  # 23:59 UTC is 07:59 the next day in Beijing
-    assert ("cards-source" in expected) is (show_category is not False)
+    html = LISTING.render(Context({"articles": articles, "show_category": show_category}))
+    category_link = (
+        '<a class="cat" href="/category/cards-source/">'
+        "财经 &lt;b&gt;&quot;来源&quot;&lt;/b&gt; &amp; 公司</a>"
+    )
+    # 23:59 UTC is 07:59 the next day in Beijing; the category link unless left out.
+    assert _first_card(articles[0], category_link if show_category is not False else "") in html
+    assert "<script>" not in html
+    assert ('class="cat"' in html) is (show_category is not False)
+    # The last microsecond of 2025 in Beijing is still 2025 there.
+    assert '<time datetime="2025-12-31T23:59:59.999999+08:00">2025-12-31 23:59</time>' in html
+    summaries = re.findall(r'<p class="summary">(.*?)</p>', html)
+    # 120 characters at most, the ending included ("..." in Simplified Chinese).
+    assert summaries == [
+        "短摘要 &lt;i&gt;斜体&lt;/i&gt; &amp; 符号",
+        "很长的摘要。" * 19 + "很长的...",
+        "字" * 120,
+        "字" * 117 + "...",
+        # Combining accents count once: é (e + U+0301) is one character, normalised.
+        "\u00e9" * 117 + "...",
+    ]
+    assert html.count('<article class="card"') == len(articles)
 
 
 def test_listing_pages_show_the_cards(client):
