@@ -13,6 +13,7 @@ from articles import textindex
 from articles.querysets import SEARCHED_FIELDS, ArticleWritesQuerySet, CategoryQuerySet
 from articles.sanitize import sanitize_html
 from articles.slug_urls import slug_url
+from articles.status import ArticleStatus
 from articles.tag_links import TaggedArticle
 
 
@@ -99,11 +100,7 @@ def new_article_slug():
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        # Off the site but kept: its URL answers 410 Gone.
-        WITHDRAWN = "withdrawn", "已撤下"
+    Status = ArticleStatus
 
     #: Shown for a published article whose published_at is still ahead.
     SCHEDULED_LABEL = "已排期"
@@ -202,13 +199,13 @@ class Article(models.Model):
             # Home page and feeds: newest published first.
             models.Index(
                 fields=["-published_at", "-id"],
-                condition=Q(status="published"),
+                condition=Q(status=ArticleStatus.PUBLISHED),
                 name="article_published_idx",
             ),
             # Category pages: one category, newest published first.
             models.Index(
                 fields=["category", "-published_at", "-id"],
-                condition=Q(status="published"),
+                condition=Q(status=ArticleStatus.PUBLISHED),
                 name="article_category_pub_idx",
             ),
             models.Index(fields=["status", "-published_at"], name="article_status_idx"),

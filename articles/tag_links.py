@@ -10,6 +10,7 @@ from django.db.models import Q
 from taggit.models import TaggedItemBase
 
 from articles.querysets import TaggedArticleQuerySet
+from articles.status import ArticleStatus
 
 
 class TaggedArticle(TaggedItemBase):
@@ -20,7 +21,7 @@ class TaggedArticle(TaggedItemBase):
     # index range (tag, newest first) instead of a join over every tagged
     # article. Kept in sync by Article.save() and ArticleQuerySet.update() /
     # bulk_update(); the public query still goes through Article.published().
-    status = models.CharField(max_length=16, default="draft", editable=False)
+    status = models.CharField(max_length=16, default=ArticleStatus.DRAFT, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TaggedArticleQuerySet.as_manager()
@@ -37,7 +38,7 @@ class TaggedArticle(TaggedItemBase):
             # Tag pages: one tag, newest published first.
             models.Index(
                 fields=["tag", "-published_at", "-content_object"],
-                condition=Q(status="published"),
+                condition=Q(status=ArticleStatus.PUBLISHED),
                 name="taggedarticle_tag_pub_idx",
             ),
         ]
