@@ -76,7 +76,7 @@ class ArticleQuerySet(ArticleWritesQuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     # Bulk paths (importer, seeding, admin actions) send no signals: each one
-    # announces the change itself (ArticleWritesQuerySet, articles/querysets.py).
+    # sends content_changed instead (ArticleWritesQuerySet, articles/querysets.py).
 
     def next_due(self):
         """The publish time of the next scheduled article, or None (for the content version)."""
