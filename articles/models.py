@@ -136,6 +136,10 @@ class ArticleQuerySet(models.QuerySet):
         """Taken off the site on purpose: their URLs answer 410 Gone, showing nothing."""
         return self.filter(status=Article.Status.WITHDRAWN)
 
+    def scheduled(self):
+        """Published but not yet due: they go live by themselves at published_at."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     # Bulk paths (importer, seeding, admin actions) send no signals: each one
     # bumps the content version itself so cached pages go stale at once.
 
