@@ -16,7 +16,6 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from articles.models import Article, Category
-from articles.sanitize import sanitize_html
 from articles.tagging import parse_tags, tag_key, tags_for_names
 
 # Fields an editor compares, in the order of the form.
@@ -100,13 +99,14 @@ def pending_changes(stored, article, tag_names=None):
     """Labels of the fields that saving ``article`` over ``stored`` would change.
 
     The same comparison as between two versions, so "changed" means one thing.
-    The body is compared as it would be stored (sanitized); when it differs
-    only in the spacing between elements (the rich-text editor re-spaces what
-    it loads), ``article`` keeps the stored body. ``tag_names`` are the names
-    the article will carry (None: unchanged); tags are compared by tag_key.
-    Sets ``tag_names`` on both objects for the comparison.
+    ``article`` is first prepared as saving will store it (sanitized body, a
+    publish time once published); when its body then differs only in the
+    spacing between elements (the rich-text editor re-spaces what it loads),
+    it keeps the stored body. ``tag_names`` are the names the article will
+    carry (None: unchanged); tags are compared by tag_key. Sets ``tag_names``
+    on both objects for the comparison.
     """
-    article.body = sanitize_html(article.body)
+    article.prepare_for_save()
     if _squeezed(article.body) == _squeezed(stored.body):
         article.body = stored.body
     current = sorted(stored.tags.names())
