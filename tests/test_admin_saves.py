@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_category
-from tests.roles import chief
+from tests.roles import chief, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,13 @@ class TestSaveWithoutChanges:
         assert article.history.count() == 1
         assert LogEntry.objects.count() == logs
         assert article.updated_at == updated_at
+
+    def test_editor_without_publish_rights_leaves_no_version(self, client, article):
+        """An editor's form has status and time read-only; saving it as shown changes nothing."""
+        client.force_login(editor())
+        save(client, article)
+        assert article.history.count() == 1
+        assert article.published_at == STORED_AT
 
     def test_keeps_the_stored_time_to_the_fraction(self, chief_client, article):
         """10:40:56.45 stays 10:40:56.45 (it used to become 10:40:00)."""
