@@ -35,7 +35,8 @@ def tags_for_names(names):
 
     A name is stored in its normalised spelling (NFKC, single spaces), so a
     full-width ＥＴＦ typed or imported finds the existing ETF instead of
-    becoming a second tag. Two queries for the lookup, plus one per new tag.
+    becoming a second tag. One query finds the existing tags; each new tag
+    costs its INSERT.
     """
     wanted = {}
     for name in names:
@@ -58,7 +59,7 @@ def _create_tag(name):
             return Tag.objects.create(name=name)
     except IntegrityError:
         # Created meanwhile by another request under the same name.
-        return Tag.objects.get(name__iexact=name)
+        return Tag.objects.get(name=name)
 
 
 def parse_tags(tagstring):
