@@ -13,7 +13,8 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Category
+from articles.tagging import parse_tags, tag_key, tags_for_names
 
 # Fields an editor compares, in the order of the form.
 COMPARED_FIELDS = [
@@ -76,7 +77,7 @@ def _display(version, name):
         return dict(Article.Status.choices).get(version.status, version.status)
     if name == "published_at":
         value = version.published_at
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
     return getattr(version, name) or ""
 
 
@@ -85,6 +86,33 @@ def _html_to_text(body):
     text = re.sub(r"(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr|blockquote|pre|figure)>", "\n", body)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _squeezed(markup):
+    return re.sub(r">\s+<", "><", markup or "").strip()
+
+
+def pending_changes(stored, article, tag_names=None):
+    """Labels of the fields that saving ``article`` over ``stored`` would change.
+
+    The same comparison as between two versions, so "changed" means one thing.
+    ``article`` is first prepared as saving will store it (sanitized body, a
+    publish time once published); when its body then differs only in the
+    spacing between elements (the rich-text editor re-spaces what it loads),
+    it keeps the stored body. ``tag_names`` are the names the article will
+    carry (None: unchanged); tags are compared by tag_key. Sets ``tag_names``
+    on both objects for the comparison.
+    """
+    article.prepare_for_save()
+    if _squeezed(article.body) == _squeezed(stored.body):
+        article.body = stored.body
+    current = sorted(stored.tags.names())
+    stored.tag_names = "、".join(current)
+    if tag_names is None or {tag_key(n) for n in tag_names} == {tag_key(n) for n in current}:
+        article.tag_names = stored.tag_names
+    else:
+        article.tag_names = "、".join(sorted(tag_names))
+    return changed_fields(stored, article)
 
 
 def changed_fields(old, new):
@@ -130,8 +158,6 @@ def restore(article, version, *, user):
     longer be used (its category was deleted, its source URL now belongs to
     another article).
     """
-    from articles.models import Category
-
     kept = []
     with transaction.atomic():
         for name in RESTORED_FIELDS:
@@ -153,11 +179,9 @@ def restore(article, version, *, user):
             article.save()
         finally:
             del article.skip_history_when_saving
-        from articles.tagging import parse_tags
-
-        names = parse_tags(version.tag_names)
-        article.tags.set(names)
-        article._tag_names = names
+        tags = tags_for_names(parse_tags(version.tag_names))
+        article.tags.set(tags)
+        article._tag_names = [tag.name for tag in tags]
         when = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
         record_versions([article], user=user, reason=f"恢复到 {when} 的版本")
     return kept

@@ -5,6 +5,8 @@ Every path that stores article HTML reaches this through ``Article.save()`` or
 mark only its output as safe.
 """
 
+from collections import Counter
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import bleach
@@ -112,3 +114,40 @@ def sanitize_html(html: str) -> str:
     if not html:
         return ""
     return _cleaner.clean(html).strip()
+
+
+class _TagCounter(HTMLParser):
+    """Counts elements and (element, attribute) pairs of an HTML fragment."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = Counter()
+        self.attributes = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for name, _value in attrs:
+            self.attributes[(tag, name)] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _count_markup(fragment):
+    counter = _TagCounter()
+    counter.feed(fragment or "")
+    counter.close()
+    return counter
+
+
+def removed_markup(before, after):
+    """What the sanitizer took out: element names and ``element 的 attribute 属性`` lines.
+
+    The admin shows these to the editor after a save, so nothing disappears
+    from a body without a word.
+    """
+    old, new = _count_markup(before), _count_markup(after)
+    tags = sorted(old.tags - new.tags)
+    attributes = sorted(
+        (tag, name) for tag, name in old.attributes - new.attributes if tag not in tags
+    )
+    return [f"<{tag}>" for tag in tags] + [f"<{tag}> 的 {name} 属性" for tag, name in attributes]

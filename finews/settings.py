@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "tinymce",
-    "axes",
+    "finews.apps.AxesConfig",
     "csp",
     "articles",
     "jekyll",
@@ -160,6 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+# Chinese for third-party apps that ship none (django-axes' admin).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 
@@ -210,6 +212,8 @@ TINYMCE_DEFAULT_CONFIG = {
     "promotion": False,
     "branding": False,
     "plugins": "lists link autolink table code",
+    # Wrap rather than hide buttons behind "…" when the editor is narrow.
+    "toolbar_mode": "wrap",
     "toolbar": (
         "undo redo | blocks | bold italic underline strikethrough | "
         "bullist numlist blockquote | link table | removeformat code"

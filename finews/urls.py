@@ -5,6 +5,8 @@ from django.urls import include, path
 admin.site.site_header = f"{settings.SITE_NAME} 编辑后台"
 admin.site.site_title = f"{settings.SITE_NAME} 编辑后台"
 admin.site.index_title = "内容管理"
+# The list pages need the width for headlines; the index page links every model.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -70,3 +70,61 @@ def test_chief_writes_and_schedules_an_article(live_server, page, screenshot):
     assert page.locator(".article-body strong").inner_text() == "加粗的要点"
     screenshot(page, "article-went-live")
     assert page.console.errors == []
+
+
+HEADLINE = "国务院常务会议部署进一步稳外贸稳外资措施，推动跨境电商与服务贸易高质量发展LONGhead"
+
+
+def _admin_at_1280(browser, live_server, *, timezone_id):
+    """A chief's logged-in admin page at 1280 px, in the given browser time zone."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id=timezone_id)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "zhubian")
+    page.fill("#id_password", "pw-roles-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+    return context, page
+
+
+def test_admin_list_form_and_history_fit_1280(browser, live_server, screenshot):
+    """At 1280 px headlines get the width, 预览 shows, the form fits a long headline,
+    the link button is on the toolbar and no misleading time-zone notice appears
+    for an editor whose computer is not on Beijing time."""
+    chief()
+    category = make_category(name="经济参考报", slug="jjckb")
+    for n in range(8):
+        make_article(title=f"{HEADLINE}{n}", category=category, tags=["外贸"])
+    article = Article.objects.filter(title=f"{HEADLINE}0").get()
+    article.summary = "改过的摘要，产生第二个版本。"
+    article.save()
+    context, page = _admin_at_1280(browser, live_server, timezone_id="UTC")
+    try:
+        page.goto(live_server.url + "/admin/articles/article/")
+        assert page.locator("#nav-sidebar").count() == 0
+        title_cell = page.locator("#result_list tbody tr").first.locator(".field-title")
+        assert title_cell.bounding_box()["width"] >= 420
+        preview = page.locator("#result_list tbody .field-preview_link a").first
+        box = preview.bounding_box()
+        assert box["x"] + box["width"] <= DESKTOP["width"]
+        screenshot(page, "admin-list-1280")
+
+        page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+        page.wait_for_selector(".tox-tbtn")
+        width = page.eval_on_selector("#id_title", "e => [e.scrollWidth, e.clientWidth]")
+        assert width[0] <= width[1], "the headline does not fit the title input"
+        assert page.locator('.tox-tbtn[data-mce-name="link"]').is_visible()
+        # Django adds the note for a browser off Beijing time; it must not show.
+        note = page.locator(".timezonewarning").first
+        assert "服务器时间" in note.inner_text()
+        assert not note.is_visible()
+        screenshot(page, "admin-edit-1280")
+
+        page.goto(live_server.url + f"/admin/articles/article/{article.pk}/history/")
+        assert page.locator("#change-history tbody tr").count() == 2
+        page.click(".version-pick input[type=submit]")
+        assert "改过的摘要" in page.locator(".version-diff .diff-summary").inner_text()
+        screenshot(page, "admin-history-1280")
+    finally:
+        context.close()
