@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its line carries the status the reader got and the whole duration.
     "ops.middleware.RequestLogMiddleware",
+    # NUL or control characters in a path or query: 404/400 before anything reads them.
+    "ops.guards.RejectControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # django-csp's CSPMiddleware, building the (fixed) policy string once.
     "ops.csp.PrebuiltCSPMiddleware",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a POST to a read-only page is 405, not the CSRF 403.
+    "ops.guards.SafeMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -298,7 +302,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "ops.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "ops.logging.JsonFormatter"},
     },
     "handlers": {
