@@ -13,14 +13,19 @@ from taggit.models import TaggedItemBase
 from articles import search
 from articles.caching import RECOMPUTE, bump_content_version, scheduled_times
 from articles.sanitize import sanitize_html
+from articles.textclean import strip_bidi_controls
 from articles.urlcache import slug_url
 
 # The fields the stored search text is made of.
 SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
+# Names shown to readers: bidi controls are stripped from them on every write.
+ARTICLE_NAME_FIELDS = ("title", "source_name")
 
 
 class CategoryQuerySet(models.QuerySet):
     def update(self, **kwargs):
+        if "name" in kwargs:
+            kwargs["name"] = strip_bidi_controls(kwargs["name"])
         # QuerySet.update() sends no signal; a renamed category changes public pages.
         rows = super().update(**kwargs)
         bump_content_version()
@@ -51,6 +56,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = self.slug.lower()
+        self.name = strip_bidi_controls(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -157,6 +163,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
+        for name in set(ARTICLE_NAME_FIELDS) & set(fields):
+            for obj in objs:
+                setattr(obj, name, strip_bidi_controls(getattr(obj, name)))
         if "body" in fields:
             for obj in objs:
                 obj.body = sanitize_html(obj.body)
@@ -169,6 +178,8 @@ class ArticleQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
+        for name in set(ARTICLE_NAME_FIELDS) & kwargs.keys():
+            kwargs[name] = strip_bidi_controls(kwargs[name])
         ids = None
         if {"status", "published_at"} & kwargs.keys():
             # Taken before the update: the filter may no longer match after it.
@@ -416,8 +427,10 @@ class Article(models.Model):
         return url if url.lower().startswith(("http://", "https://")) else ""
 
     def prepare_for_save(self):
-        """Normalise fields the way every write path must: sanitized body, a date once published."""
+        """Normalise fields as every write path must: safe body, clean names, a publish date."""
         self.body = sanitize_html(self.body)
+        for name in ARTICLE_NAME_FIELDS:
+            setattr(self, name, strip_bidi_controls(getattr(self, name)))
         self.update_search_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
