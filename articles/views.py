@@ -9,7 +9,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
 from articles import search, sitemaps
 from articles.archive import ArchivePeriod
@@ -17,6 +16,7 @@ from articles.live import live_list_context
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article, Category, TaggedArticle
 from articles.pagination import SeekPaginationMixin
+from articles.tagging import public_tags
 
 # How many of the newest articles decide which categories are "busiest" on the
 # home page: a bounded, index-served window instead of a count over the archive.
@@ -239,7 +239,8 @@ class TagView(SeekListMixin, ListView):
     seek_fields = ("tagged__published_at", "tagged__content_object_id")
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only drafts, scheduled or withdrawn articles carry has no page.
+        self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         return (
             super()
             .get_queryset()
