@@ -13,6 +13,7 @@ from taggit.models import TaggedItemBase
 from articles import search
 from articles.caching import RECOMPUTE, bump_content_version, scheduled_times
 from articles.sanitize import sanitize_html
+from articles.tagging import CleanTagNamesManager
 from articles.textclean import strip_bidi_controls
 from articles.urlcache import slug_url
 
@@ -267,7 +268,14 @@ class Article(models.Model):
     category = models.ForeignKey(
         Category, verbose_name="分类", on_delete=models.PROTECT, related_name="articles"
     )
-    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="以逗号分隔。")
+    tags = TaggableManager(
+        "标签",
+        through=TaggedArticle,
+        blank=True,
+        help_text="以逗号分隔。",
+        # Cleans the names given to add()/set() as Tag's pre_save cleans a saved name.
+        manager=CleanTagNamesManager,
+    )
     source_name = models.CharField(
         "来源", max_length=100, blank=True, help_text="原文所在的媒体，如 大众证券报。"
     )

@@ -12,6 +12,7 @@ import unicodedata
 
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.managers import _TaggableManager
 
 from articles.converters import UnicodeSlugConverter
 from articles.textclean import strip_bidi_controls
@@ -79,6 +80,19 @@ def prepare_tag(sender, instance, **kwargs):
     instance.name = strip_bidi_controls(instance.name)
     if not is_routable_slug(instance.slug):
         instance.slug = routable_slug(instance.name)
+
+
+class CleanTagNamesManager(_TaggableManager):
+    """``article.tags.add("\u202eETF")`` finds the tag ETF instead of creating a twin.
+
+    prepare_tag cleans a name on save; names given to add()/set() are cleaned
+    before taggit looks them up, or the cleaned new tag would clash with the
+    existing one.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [strip_bidi_controls(tag) for tag in tags]
+        return super()._to_tag_model_instances(tags, tag_kwargs)
 
 
 def public_tags():

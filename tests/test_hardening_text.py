@@ -45,6 +45,13 @@ class TestOnSave:
         assert [t.name for t in article.tags.all()] == ["ETF"]
         assert Tag.objects.get(name="ETF").slug == "etf"
 
+    def test_tag_with_controls_finds_the_existing_tag(self):
+        """Adding ``RLO + ETF`` to an article links the existing tag ETF, no clash, no twin."""
+        make_article(tags=["ETF"])
+        article = make_article(tags=[f"{RLO}ETF"])
+        assert [t.name for t in article.tags.all()] == ["ETF"]
+        assert Tag.objects.filter(name__icontains="ETF").count() == 1
+
     def test_tags_typed_in_the_admin_field(self):
         """The admin's tag field parses them away, so the lookup finds the existing tag."""
         assert parse_tags(f"{RLO}银行{PDF}、 {RLI}银行{PDI}, 保险") == ["银行", "保险"]
