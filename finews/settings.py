@@ -57,11 +57,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its line carries the status the reader got and the whole duration.
     "ops.middleware.RequestLogMiddleware",
-    # NUL or control characters in a path or query: 404/400 before anything reads them.
-    "ops.guards.RejectControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # django-csp's CSPMiddleware, building the (fixed) policy string once.
     "ops.csp.PrebuiltCSPMiddleware",
+    # NUL or control characters in a path or query: 404/400 before anything reads
+    # them (after the security headers, which its answers carry too).
+    "ops.guards.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and auth layers: a hit skips them all.
     "articles.caching.PageCacheMiddleware",

@@ -40,8 +40,8 @@ def _has_control_characters(request):
 class RejectControlCharactersMiddleware:
     """404 for a path, 400 for a query string, with NUL or other control characters.
 
-    Early in MIDDLEWARE (right after the request log), so no cache lookup,
-    session or view ever handles such a request.
+    Early in MIDDLEWARE (after the request log and the security headers), so
+    no cache lookup, session or view ever handles such a request.
     """
 
     def __init__(self, get_response):

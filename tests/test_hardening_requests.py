@@ -39,6 +39,8 @@ class TestControlCharacters:
             response = client.get(path)
         assert response.status_code == 404
         assert "页面不存在" in response.content.decode()
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"
 
     @pytest.mark.parametrize(
         "query", ["q=%00", "q=%E8%8C%85%00", "page=%00", "q=a%1Bb", "x%00=1", "q=%C2%85"]
