@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
-from taggit.models import Tag
 
 from articles.models import Article, Category
+from articles.tag_links import public_tags
 
 FEED_ITEMS = 50
 
@@ -130,7 +130,7 @@ class TagFeed(LatestArticlesFeed):
     """The newest published articles with one tag."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(public_tags(), slug=slug)
 
     def title(self, obj=None):
         return f"标签：{obj.name} · {settings.SITE_NAME}"

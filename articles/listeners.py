@@ -5,13 +5,14 @@ The data layer announces; these listen. Any change to what readers see
 cached pages and counts go stale at once.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag
 
 from articles import content_version, history
 from articles.models import Article, Category, TaggedArticle
 from articles.signals import content_changed
+from articles.tagging import prepare_tag
 
 
 def renew_content_version(sender, due=(), recompute=False, **kwargs):
@@ -26,6 +27,8 @@ def model_changed(sender, instance=None, **kwargs):
 
 
 def connect():
+    # Every tag, however it is saved, gets a clean name and a routable slug.
+    pre_save.connect(prepare_tag, sender=Tag, dispatch_uid="finews-prepare-tag")
     content_changed.connect(renew_content_version, dispatch_uid="finews-content-changed")
     for model in (Article, Category, TaggedArticle, Tag):
         post_save.connect(model_changed, sender=model, dispatch_uid=f"finews-saved-{model}")

@@ -10,11 +10,18 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles import textindex
-from articles.querysets import SEARCHED_FIELDS, ArticleWritesQuerySet, CategoryQuerySet
+from articles.querysets import (
+    ARTICLE_NAME_FIELDS,
+    SEARCHED_FIELDS,
+    ArticleWritesQuerySet,
+    CategoryQuerySet,
+)
 from articles.sanitize import sanitize_html
 from articles.slug_urls import slug_url
 from articles.status import ArticleStatus
 from articles.tag_links import TaggedArticle
+from articles.tagging import CleanTagNamesManager
+from articles.textclean import strip_bidi_controls
 
 
 class Category(models.Model):
@@ -41,6 +48,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = self.slug.lower()
+        self.name = strip_bidi_controls(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -116,7 +124,14 @@ class Article(models.Model):
     category = models.ForeignKey(
         Category, verbose_name="分类", on_delete=models.PROTECT, related_name="articles"
     )
-    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="以逗号分隔。")
+    tags = TaggableManager(
+        "标签",
+        through=TaggedArticle,
+        blank=True,
+        help_text="以逗号分隔。",
+        # Cleans the names given to add()/set() as Tag's pre_save cleans a saved name.
+        manager=CleanTagNamesManager,
+    )
     source_name = models.CharField(
         "来源", max_length=100, blank=True, help_text="原文所在的媒体，如 大众证券报。"
     )
@@ -276,8 +291,10 @@ class Article(models.Model):
         return url if url.lower().startswith(("http://", "https://")) else ""
 
     def prepare_for_save(self):
-        """Normalise fields the way every write path must: sanitized body, a date once published."""
+        """Normalise fields as every write path must: safe body, clean names, a publish date."""
         self.body = sanitize_html(self.body)
+        for name in ARTICLE_NAME_FIELDS:
+            setattr(self, name, strip_bidi_controls(getattr(self, name)))
         self.update_search_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()

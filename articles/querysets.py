@@ -10,9 +10,12 @@ from django.db import models, transaction
 
 from articles.sanitize import sanitize_html
 from articles.signals import content_changed
+from articles.textclean import strip_bidi_controls
 
 # The fields the stored search text is made of.
 SEARCHED_FIELDS = frozenset({"title", "summary", "body"})
+# Names shown to readers: bidi controls are stripped from them on every write.
+ARTICLE_NAME_FIELDS = ("title", "source_name")
 
 
 def _tag_links(article_model):
@@ -21,6 +24,8 @@ def _tag_links(article_model):
 
 class CategoryQuerySet(models.QuerySet):
     def update(self, **kwargs):
+        if "name" in kwargs:
+            kwargs["name"] = strip_bidi_controls(kwargs["name"])
         # QuerySet.update() sends no signal; a renamed category changes public pages.
         rows = super().update(**kwargs)
         content_changed.send(sender=self.model)
@@ -76,6 +81,9 @@ class ArticleWritesQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
+        for name in set(ARTICLE_NAME_FIELDS) & set(fields):
+            for obj in objs:
+                setattr(obj, name, strip_bidi_controls(getattr(obj, name)))
         if "body" in fields:
             for obj in objs:
                 obj.body = sanitize_html(obj.body)
@@ -88,6 +96,8 @@ class ArticleWritesQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
+        for name in set(ARTICLE_NAME_FIELDS) & kwargs.keys():
+            kwargs[name] = strip_bidi_controls(kwargs[name])
         ids = None
         if {"status", "published_at"} & kwargs.keys():
             # Taken before the update: the filter may no longer match after it.

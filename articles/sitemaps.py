@@ -65,6 +65,8 @@ class TagSitemap(Sitemap):
                 )
             )
             .filter(latest__isnull=False)
+            # A tag no URL can name (an empty slug, written around Tag.save) is left out.
+            .exclude(slug="")
             .order_by("pk")
         )
 

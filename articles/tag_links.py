@@ -6,8 +6,8 @@ one index range.
 """
 
 from django.db import models
-from django.db.models import Q
-from taggit.models import TaggedItemBase
+from django.db.models import Exists, OuterRef, Q
+from taggit.models import Tag, TaggedItemBase
 
 from articles.querysets import TaggedArticleQuerySet
 from articles.status import ArticleStatus
@@ -62,3 +62,13 @@ class TaggedArticle(TaggedItemBase):
                 status=models.Subquery(article.values("status")[:1]),
                 published_at=models.Subquery(article.values("published_at")[:1]),
             )
+
+
+def public_tags():
+    """Tags carried by at least one published article: the only ones with a page and feeds.
+
+    Read on the tag links' copy of their article's status and date (kept in
+    step on every write), which the (tag, published_at) index answers without
+    touching the articles.
+    """
+    return Tag.objects.filter(Exists(TaggedArticle.objects.filter(tag=OuterRef("pk")).published()))

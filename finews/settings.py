@@ -60,12 +60,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # django-csp's CSPMiddleware, building the (fixed) policy string once.
     "ops.csp.PrebuiltCSPMiddleware",
+    # NUL or control characters in a path or query: 404/400 before anything reads
+    # them (after the security headers, which its answers carry too).
+    "ops.guards.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and auth layers: a hit skips them all.
     "ops.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a POST to a read-only page is 405, not the CSRF 403.
+    "ops.guards.SafeMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,13 +196,20 @@ TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts
-# for one user name from one address, that pair is locked for the cool-off time.
+# for one user name from one address, that pair is locked for the cool-off time;
+# after AXES_ADDRESS_FAILURE_LIMIT failed attempts from one address, whatever the
+# user names, the address is (finews.auth.LoginThrottleHandler).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "finews.auth.LoginThrottleHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "finews.auth.client_ip"
+# The only login is the admin's: after it (and when a next= address is refused
+# as unsafe) editors land on the admin index, not Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in
 # front of the app; 0 means the peer address itself is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
@@ -303,7 +315,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "ops.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "ops.logging.JsonFormatter"},
     },
     "handlers": {

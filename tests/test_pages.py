@@ -157,7 +157,8 @@ class TestListPages:
         assert client.get("/category/FTzhongwenwang/").status_code == 200
         assert client.get("/category/ftzhongwenwang/").status_code == 200
 
-    @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "%00", "9" * 30])
+    # ?page=%00 is refused as 400 before any view (tests/test_hardening_requests.py).
+    @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "9" * 30])
     def test_bad_page_numbers_are_404_not_500(self, client, page):
         """?page=abc, zero or past the end gives a 404 page, never a server error."""
         category = make_category(slug="pages")

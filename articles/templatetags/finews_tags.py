@@ -1,6 +1,7 @@
 import unicodedata
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -42,6 +43,19 @@ def breadcrumbs_json_ld(context, crumbs):
     if not crumbs:
         return ""
     return metadata.json_ld_script(metadata.breadcrumb_json_ld(context["request"], crumbs))
+
+
+@register.filter
+def tag_url(tag):
+    """The tag's page, or "" when its slug cannot be routed: the name is then shown unlinked.
+
+    Tags get routable slugs on save (articles.tagging.prepare_tag); one written
+    around that (a bulk insert) must not take the article page down with it.
+    """
+    try:
+        return reverse("articles:tag", args=[tag.slug])
+    except NoReverseMatch:
+        return ""
 
 
 @register.filter

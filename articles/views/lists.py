@@ -7,11 +7,11 @@ from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView
-from taggit.models import Tag
 
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
+from articles.tag_links import public_tags
 from articles.views.base import CARD_DEFERRED, ArticleListMixin, SeekListMixin, home_crumb
 
 # How many of the newest articles decide which categories are "busiest" on the
@@ -108,7 +108,8 @@ class TagView(SeekListMixin, ListView):
     seek_fields = ("tagged__published_at", "tagged__content_object_id")
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only drafts, scheduled or withdrawn articles carry has no page.
+        self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         return (
             super()
             .get_queryset()
