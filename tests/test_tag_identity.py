@@ -82,13 +82,13 @@ class TestAdminWriters:
         assert "标签最长 100 个字" in response.content.decode()
         assert names_of(article) == []
 
-    def test_tag_suggestions_ignore_nul(self, client):
-        """A NUL in the typed text is ignored (PostgreSQL refuses it in a query), not a 500."""
+    def test_tag_suggestions_refuse_nul(self, client):
+        """A NUL in the typed text is a 400 from the control-character guard, not a 500."""
         client.force_login(chief())
         Tag.objects.create(name="银行")
         response = client.get(reverse("admin:articles_tag_suggest"), {"q": "银\x00行"})
-        assert response.status_code == 200
-        assert response.json() == {"term": "银行", "tags": ["银行"]}
+        assert response.status_code == 400
+        assert "银行" not in response.content.decode()
 
     def test_change_form_reuses_the_tag_in_another_width(self, client):
         """Typing ｅｔｆ in the article form links the existing ETF tag."""
