@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Count, FilteredRelation, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles import search, sitemaps
-from articles.archive import ArchivePeriod
+from articles.archive import ArchivePeriod, archive_navigation
 from articles.live import live_list_context
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article, Category, TaggedArticle
@@ -63,6 +63,13 @@ class HomeView(ArticleListMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = None
 
+    def get(self, request, *args, **kwargs):
+        # Older news is on /latest/ (the home page is its first page).
+        page = request.GET.get("page")
+        if page and page != "1":
+            return redirect(f"{reverse('articles:latest')}?{request.GET.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         """The newest articles; the busiest categories come from the same window.
 
@@ -71,6 +78,7 @@ class HomeView(ArticleListMixin, ListView):
         fetched by primary key.
         """
         window = list(Article.objects.published().values_list("id", "category_id")[:BUSY_WINDOW])
+        self.more_news = len(window) > settings.ARTICLES_PER_PAGE
         latest = [pk for pk, _ in window[: settings.ARTICLES_PER_PAGE]]
         busiest = Counter(category for _, category in window).most_common(BUSY_CATEGORIES)
         groups = {category: [] for category, _ in busiest}
@@ -91,6 +99,7 @@ class HomeView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["busy_categories"] = self.busy_categories
+        context["more_news"] = self.more_news
         context["breadcrumbs"] = [home_crumb()]
         context["live"] = live_list_context(context["articles"])
         return context
@@ -288,7 +297,9 @@ class ArchiveView(SeekListMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(period=self.period, **kwargs)
+        context = super().get_context_data(
+            period=self.period, nav=archive_navigation(self.period), **kwargs
+        )
         context["breadcrumbs"] = [home_crumb(), *self.period.crumbs()]
         if self.period.end > timezone.now():
             # Only a period that is still running can get newer articles.
