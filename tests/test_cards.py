@@ -50,7 +50,9 @@ def test_cards_match_the_card_template(show_category):
     expected = REFERENCE.render(Context(context))
     assert FAST.render(Context(context)) == expected
     assert "&lt;script&gt;" in expected and "<script>" not in expected
-    assert "2026-03-06 07:59" in expected  # 23:59 UTC is 07:59 the next day in Beijing
+    # 23:59 UTC is 07:59 the next day in Beijing (shown as the list style: month-day time).
+    assert 'datetime="2026-03-06T07:59:07+08:00"' in expected
+    assert "03-06 07:59</time>" in expected
     assert ("cards-source" in expected) is (show_category is not False)
 
 
