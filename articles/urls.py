@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from articles import feeds, live, sitemaps, views
+from articles import feeds, live, reader_views, sitemaps, views
 from articles.converters import TwoDigitConverter, UnicodeSlugConverter, YearConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -13,6 +13,8 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("latest/", reader_views.LatestView.as_view(), name="latest"),
+    path("sidebar/", reader_views.SidebarView.as_view(), name="sidebar"),
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("category/", views.CategoryIndexView.as_view(), name="category_index"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
