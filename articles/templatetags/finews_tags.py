@@ -107,9 +107,9 @@ def _card(article, show_category, now):
         f'  <div class="card-main">\n'
         f'    <h2 class="card-title"><a href="{escape(article.get_absolute_url())}">'
         f"{escape(article.title)}</a></h2>\n"
-        f"    {category}\n"
         f"    {summary}\n"
         f"  </div>\n"
+        f"  {category}\n"
         f"</article>\n"
     )
 

@@ -112,14 +112,13 @@
     var title = element("h2", "card-title");
     title.appendChild(link(article.url, "", article.title));
     main.appendChild(title);
-    if (showCategory) {
-      main.appendChild(document.createTextNode(" "));
-      main.appendChild(link(article.category.url, "cat", article.category.name));
-    }
     if (article.summary) {
       main.appendChild(element("p", "summary", article.summary));
     }
     root.appendChild(main);
+    if (showCategory) {
+      root.appendChild(link(article.category.url, "cat", article.category.name));
+    }
     return root;
   }
 
