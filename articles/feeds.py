@@ -7,13 +7,13 @@ the article's permanent URL as the guid.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.templatetags.static import static
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
-from django.utils.xmlutils import SimplerXMLGenerator
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 from taggit.models import Tag
 
 from articles.models import Article, Category

@@ -4,16 +4,16 @@ Without ``--articles`` (the quick start, when the archive sample is not
 there): the project's own stories, each once, under made-up publications
 (demo_data), each with its own tags, published over the last few hours.
 
-With ``--articles N`` (benchmarks): volume. The archive has the shape of the real one: texts from the archive sample in
-../shared/corpus when it is there (else the project's own sample texts), a
-long tail of categories where one holds over a tenth of all articles, one to
-four tags per article from a few thousand, and dates spread back over years.
+With ``--articles N`` (benchmarks): volume, in the shape of the real archive:
+texts from the archive sample in ../shared/corpus when it is there (else the
+project's own sample texts), a long tail of categories where one holds over a
+tenth of all articles, one to four tags per article from a few thousand, and
+dates spread back over years.
 On PostgreSQL the rows go in with COPY; elsewhere with batched bulk_create.
 """
 
 import itertools
 import random
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
