@@ -7,18 +7,26 @@ query is an index-served range scan on published_at. Dates that cannot exist
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
+from django.core.cache import cache
+from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from articles.content_version import versioned_key
 from articles.metadata import Crumb
+from articles.models import Article
 
 # Years outside this range are 404: no news from there, and no date arithmetic
 # near datetime's limits.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
+# How long an archive page's calendar may be cached (the content version makes
+# it stale as soon as anything changes).
+NAVIGATION_TIMEOUT = 3600
 
 
 def _midnight(day):
@@ -128,3 +136,71 @@ class ArchivePeriod:
         if self.kind == "day":
             trail.append(self)
         return [Crumb(p.short_label, p.get_absolute_url()) for p in trail]
+
+
+def _as_datetime(value):
+    # PostgreSQL returns aware datetimes; SQLite its stored UTC time, naive.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _navigation_query(period, children):
+    """One query: does each child period hold news, and when is the news just before and after?"""
+    published = Article.objects.published().order_by()
+    parts, params = [], []
+    for child in children:
+        sql, child_params = (
+            published.filter(published_at__gte=child.start, published_at__lt=child.end)
+            .values("id")[:1]
+            .query.sql_with_params()
+        )
+        parts.append(f"EXISTS ({sql})")
+        params.extend(child_params)
+    for queryset in (
+        published.filter(published_at__lt=period.start).order_by("-published_at"),
+        published.filter(published_at__gte=period.end).order_by("published_at"),
+    ):
+        sql, neighbour_params = queryset.values("published_at")[:1].query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(neighbour_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    *exists, before, after = row
+    return [bool(value) for value in exists], _as_datetime(before), _as_datetime(after)
+
+
+def archive_navigation(period):
+    """The calendar and previous/next links of an archive page: only where there is news.
+
+    ``calendar``: (child period, has news, is this page) for the months of a
+    year or the days of a month; ``previous``/``next``: the nearest period
+    of the same kind holding news before/after this one, or None. One query
+    (an EXISTS per child, served by the published_at index), cached under
+    the content version.
+    """
+    key = versioned_key("archive-nav", period.kind, period.year, period.month, period.day)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _navigation_query(period, [child for child, _, _ in period.calendar()])
+        cache.set(key, cached, NAVIGATION_TIMEOUT)
+    exists, before, after = cached
+
+    def containing(moment):
+        if moment is None:
+            return None
+        day = timezone.localtime(moment).date()
+        if period.kind == "year":
+            return ArchivePeriod("year", day.year)
+        if period.kind == "month":
+            return ArchivePeriod("month", day.year, day.month)
+        return ArchivePeriod("day", day.year, day.month, day.day)
+
+    calendar = [
+        (child, has_news, current)
+        for (child, _, current), has_news in zip(period.calendar(), exists, strict=True)
+    ]
+    return {"calendar": calendar, "previous": containing(before), "next": containing(after)}

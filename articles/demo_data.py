@@ -1,14 +1,19 @@
-"""The project's own sample texts for demo data (used when ../shared/corpus is absent)."""
+"""The project's own sample texts for demo data (used when ../shared/corpus is absent).
+
+The publications are made up (``演示``, "demo", in every name): a real
+publisher's name is never put on a text it did not publish. Each story names
+the publication it belongs to (an index into CATEGORIES) and its own tags.
+"""
 
 CATEGORIES = [
-    ("大众证券报", "dazhongzhengquanbao", "大众证券报的财经新闻。"),
-    ("东财滚动新闻", "emnews", "东方财富网的滚动快讯。"),
-    ("中证网", "zhongzhengwang", "中国证券网的市场报道。"),
-    ("21世纪经济报道", "21shijijingjibaodao", "21世纪经济报道的深度新闻。"),
-    ("36氪", "36ke", "科技与创投新闻。"),
-    ("证监会网站", "zhengjianhuiwangzhan", "证监会发布的监管信息。"),
-    ("湖南日报", "hunanribao", "湖南地方经济新闻。"),
-    ("FT中文网", "FTzhongwenwang", "国际财经评论与报道。"),
+    ("演示·市场快讯", "demo-kuaixun", "演示数据：虚构的市场快讯栏目。"),
+    ("演示·银行与理财", "demo-yinhang", "演示数据：虚构的银行与理财栏目。"),
+    ("演示·宏观与政策", "demo-hongguan", "演示数据：虚构的宏观与政策栏目。"),
+    ("演示·产业观察", "demo-chanye", "演示数据：虚构的产业观察栏目。"),
+    ("演示·地方经济", "demo-difang", "演示数据：虚构的地方经济栏目。"),
+    ("演示·基金与债券", "demo-jijin", "演示数据：虚构的基金与债券栏目。"),
+    ("演示·科技财经", "demo-keji", "演示数据：虚构的科技财经栏目。"),
+    ("演示·保险与地产", "demo-baoxian", "演示数据：虚构的保险与地产栏目。"),
 ]
 
 TAGS = [
@@ -102,4 +107,20 @@ STORIES = [
         "<p>多家基金公司发布公告，下调旗下多只主动权益类产品的管理费率和托管费率。</p>"
         "<p>业内人士表示，费率下降将减轻投资者负担，促进行业高质量发展。</p>",
     ),
+]
+
+# Per story (same order as STORIES): its publication (index into CATEGORIES) and tags.
+STORY_PLACES = [
+    (1, ("银行", "债券", "基金")),
+    (0, ("人民币",)),
+    (3, ("新能源", "A股")),
+    (2, ("监管", "A股")),
+    (1, ("银行", "疫情")),
+    (7, ("保险", "A股")),
+    (7, ("房地产", "银行")),
+    (6, ("科技", "A股")),
+    (2, ("消费",)),
+    (5, ("债券",)),
+    (4, ("基金",)),
+    (5, ("基金", "监管")),
 ]

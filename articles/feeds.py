@@ -8,10 +8,12 @@ the article's permanent URL as the guid.
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles.models import Article, Category
 from articles.tag_links import public_tags
@@ -26,8 +28,17 @@ class _BeijingTime:
         return timezone.localtime(super().latest_post_date())
 
 
+# Served as application/xml rather than application/rss+xml or
+# application/atom+xml: feed readers take either, and browsers show only an
+# XML document as a page (through static/feeds/feed.xsl); the other two they
+# show as raw text or download.
+FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
+
+
 class RssWithContent(_BeijingTime, Rss201rev2Feed):
     """RSS 2.0 carrying the full body in <content:encoded>."""
+
+    content_type = FEED_CONTENT_TYPE
 
     def rss_attributes(self):
         return {
@@ -44,6 +55,20 @@ class RssWithContent(_BeijingTime, Rss201rev2Feed):
 class AtomWithContent(_BeijingTime, Atom1Feed):
     """Atom carrying the full body in <content type="html">."""
 
+    content_type = FEED_CONTENT_TYPE
+
+    def write(self, outfile, encoding):
+        # Atom1Feed.write() leaves out the stylesheets RSS writes: the same
+        # document with its <?xml-stylesheet?> before the root element.
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content"):
@@ -55,6 +80,10 @@ class LatestArticlesFeed(Feed):
 
     feed_type = RssWithContent
     language = "zh-cn"
+
+    def stylesheets(self, obj=None):
+        """A feed opened in a browser is shown as a page (static/feeds/feed.xsl)."""
+        return [Stylesheet(static("feeds/feed.xsl"), mimetype="text/xsl")]
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME} · 最新财经新闻"

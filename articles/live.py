@@ -26,6 +26,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from articles.timefmt import list_time
 
 # At most this many new articles are sent; beyond it the page is reloaded instead.
 LATEST_CAP = 20
@@ -95,7 +96,7 @@ def _card(article):
             "url": article.category.get_absolute_url(),
         },
         "published_at": timezone.localtime(article.published_at).isoformat(),
-        "published_display": timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M"),
+        "published_display": list_time(article.published_at),
         "summary": truncatechars(article.summary, SUMMARY_CHARS),
     }
 

@@ -13,6 +13,8 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("latest/", views.LatestView.as_view(), name="latest"),
+    path("sidebar/", views.SidebarView.as_view(), name="sidebar"),
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("category/", views.CategoryIndexView.as_view(), name="category_index"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),

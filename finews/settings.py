@@ -178,12 +178,18 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files when collected; plain files while developing.
+        # Hashed, compressed files (collectstatic) in production; plain files
+        # while developing, with DEBUG on or off.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+if not PRODUCTION:
+    # Development with DEBUG=false (to try the real 404/500 pages): WhiteNoise
+    # serves static/ straight from the source folders, no collectstatic needed.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 # Tag slugs keep their Chinese characters; 银行 and 銀行 stay different tags,
 # but "ETF" and "etf" are one.

@@ -31,6 +31,6 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing dependencies into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar on ".[dev]"
   echo "$want" >"$stamp"
 fi

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -44,13 +45,13 @@ def _articles():
 def _first_card(article, category_link):
     return (
         f'<article class="card" data-id="{article.pk}">\n'
-        f'  <h2 class="card-title"><a href="/news/{article.slug}/">'
+        '  <time datetime="2026-03-06T07:59:07+08:00">03-06 07:59</time>\n'
+        '  <div class="card-main">\n'
+        f'    <h2 class="card-title"><a href="/news/{article.slug}/">'
         "标题 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 引号&#x27;</a></h2>\n"
-        '  <p class="meta">\n'
-        f"    {category_link}\n"
-        '    <time datetime="2026-03-06T07:59:07+08:00">2026-03-06 07:59</time>\n'
-        "  </p>\n"
-        '  <p class="summary">短摘要 &lt;i&gt;斜体&lt;/i&gt; &amp; 符号</p>\n'
+        '    <p class="summary">短摘要 &lt;i&gt;斜体&lt;/i&gt; &amp; 符号</p>\n'
+        "  </div>\n"
+        f"  {category_link}\n"
         "</article>\n"
     )
 
@@ -59,12 +60,15 @@ def _first_card(article, category_link):
 def test_cards_show_escaped_text_beijing_time_and_cut_summaries(show_category):
     """A listing's cards: escaped title and names, Beijing time, summaries cut at 120 chars."""
     articles = _articles()
-    html = LISTING.render(Context({"articles": articles, "show_category": show_category}))
+    # Lists show this year's news as month-day time, earlier years' with the year.
+    with time_machine.travel(datetime(2026, 11, 29, 4, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        html = LISTING.render(Context({"articles": articles, "show_category": show_category}))
     category_link = (
         '<a class="cat" href="/category/cards-source/">'
         "财经 &lt;b&gt;&quot;来源&quot;&lt;/b&gt; &amp; 公司</a>"
     )
-    # 23:59 UTC is 07:59 the next day in Beijing; the category link unless left out.
+    # 23:59 UTC is 07:59 the next day in Beijing (this year: month-day); the category link
+    # unless left out.
     assert _first_card(articles[0], category_link if show_category is not False else "") in html
     assert "<script>" not in html
     assert ('class="cat"' in html) is (show_category is not False)

@@ -102,19 +102,39 @@ class TestArchives:
         assert '<meta name="robots" content="noindex">' in body
 
     def test_neighbouring_periods_and_calendar_links(self, client):
-        """A month page links the months either side and each of its days."""
+        """A month page links the nearest months and the days that hold news, no others."""
         make_article(published_at=beijing(2020, 3, 7, 9, 0))
+        make_article(published_at=beijing(2020, 1, 20, 9, 0))
+        make_article(published_at=beijing(2020, 6, 2, 9, 0))
         body = client.get("/archive/2020/03/").content.decode()
-        assert 'href="/archive/2020/02/"' in body
-        assert 'href="/archive/2020/04/"' in body
-        assert 'href="/archive/2020/03/31/"' in body
+        assert 'rel="prev" href="/archive/2020/01/"' in body
+        assert 'rel="next" href="/archive/2020/06/"' in body
+        assert 'href="/archive/2020/02/"' not in body
+        calendar = body.split('class="calendar', 1)[1]
+        assert 'href="/archive/2020/03/07/"' in calendar
+        assert 'href="/archive/2020/03/31/"' not in calendar
+        assert '<span class="no-news">31日</span>' in calendar
 
     def test_day_page_shows_its_month(self, client):
-        """A day page's calendar marks that day and links the other days of its month."""
+        """A day page's calendar marks that day and links the other days of its month with news."""
+        make_article(published_at=beijing(2020, 3, 6, 9, 0))
         body = client.get("/archive/2020/03/07/").content.decode()
         assert '<span class="current" aria-current="page">7日</span>' in body
         assert 'href="/archive/2020/03/06/"' in body
         assert 'href="/archive/2020/03/07/"' not in body.split('class="calendar', 1)[1]
+
+    def test_no_previous_or_next_without_news(self, client):
+        """Without news before or after, a day page offers no previous/next link."""
+        make_article(published_at=beijing(2020, 3, 7, 9, 0))
+        body = client.get("/archive/2020/03/07/").content.decode()
+        assert 'rel="prev"' not in body.split("</head>", 1)[1]
+        assert 'rel="next"' not in body.split("</head>", 1)[1]
+
+    def test_draft_and_future_news_make_no_link(self, client):
+        """A day holding only a draft is not linked from its month."""
+        make_article(published_at=beijing(2020, 3, 9, 9, 0), status=Article.Status.DRAFT)
+        body = client.get("/archive/2020/03/").content.decode()
+        assert 'href="/archive/2020/03/09/"' not in body
 
     def test_no_link_into_the_future(self, client):
         """Today's page has no link to tomorrow, which would be 404."""

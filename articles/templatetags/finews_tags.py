@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import metadata
+from articles import metadata, timefmt
 
 register = template.Library()
 
@@ -103,7 +103,7 @@ def _truncate(text, length):
     return Truncator(text).chars(length)
 
 
-def _card(article, show_category):
+def _card(article, show_category, now):
     # Beijing time (the site's TIME_ZONE), as the ``date`` filter shows it.
     moment = timezone.localtime(article.published_at)
     category = ""
@@ -117,13 +117,13 @@ def _card(article, show_category):
         summary = f'<p class="summary">{escape(_truncate(article.summary, 120))}</p>'
     return (
         f'<article class="card" data-id="{article.pk}">\n'
-        f'  <h2 class="card-title"><a href="{escape(article.get_absolute_url())}">'
+        f'  <time datetime="{moment.isoformat()}">{timefmt.list_time(moment, now)}</time>\n'
+        f'  <div class="card-main">\n'
+        f'    <h2 class="card-title"><a href="{escape(article.get_absolute_url())}">'
         f"{escape(article.title)}</a></h2>\n"
-        f'  <p class="meta">\n'
-        f"    {category}\n"
-        f'    <time datetime="{moment.isoformat()}">{moment:%Y-%m-%d %H:%M}</time>\n'
-        f"  </p>\n"
-        f"  {summary}\n"
+        f"    {summary}\n"
+        f"  </div>\n"
+        f"  {category}\n"
         f"</article>\n"
     )
 
@@ -136,6 +136,19 @@ def article_cards(articles, show_category=True):
     list page's time. ``show_category=False`` leaves out the category link.
     tests/test_cards.py pins the output (escaping, Beijing time, cut summaries).
     """
+    now = timezone.now()
     return mark_safe(  # noqa: S308 (every value above is escaped)
-        "".join(f"\n    {_card(article, show_category)}\n  " for article in articles)
+        "".join(f"\n    {_card(article, show_category, now)}\n  " for article in articles)
     )
+
+
+@register.filter
+def list_time(moment):
+    """The list timestamp style (articles/timefmt.py): ``11-29 18:31``."""
+    return timefmt.list_time(moment)
+
+
+@register.filter
+def article_time(moment):
+    """The article page's timestamp style (articles/timefmt.py): ``2022年5月19日 16:10``."""
+    return timefmt.article_time(moment)

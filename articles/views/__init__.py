@@ -2,6 +2,7 @@
 
 from articles.views.dates import ArchiveView
 from articles.views.detail import ArticleDetailView
+from articles.views.latest import LatestView, SidebarView
 from articles.views.lists import CategoryIndexView, CategoryView, HomeView, TagView
 from articles.views.search_page import SearchView
 from articles.views.seo import news_sitemap, robots_txt
@@ -12,7 +13,9 @@ __all__ = [
     "CategoryIndexView",
     "CategoryView",
     "HomeView",
+    "LatestView",
     "SearchView",
+    "SidebarView",
     "TagView",
     "news_sitemap",
     "robots_txt",

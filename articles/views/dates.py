@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.archive import ArchivePeriod
+from articles.archive import ArchivePeriod, archive_navigation
 from articles.live import live_list_context
 from articles.views.base import SeekListMixin, home_crumb
 
@@ -23,7 +23,9 @@ class ArchiveView(SeekListMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(period=self.period, **kwargs)
+        context = super().get_context_data(
+            period=self.period, nav=archive_navigation(self.period), **kwargs
+        )
         context["breadcrumbs"] = [home_crumb(), *self.period.crumbs()]
         if self.period.end > timezone.now():
             # Only a period that is still running can get newer articles.

@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.db.models import Count, FilteredRelation, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView
 
@@ -21,38 +21,60 @@ BUSY_CATEGORIES = 6
 PER_CATEGORY = 5
 
 
+def busiest_sources(window=BUSY_WINDOW, *, latest=0):
+    """(busiest categories with their newest articles, the ``latest`` newest articles).
+
+    Two queries at any archive size, as on the home page: the (id, category)
+    keys of the newest ``window`` articles (an index range), then the
+    articles shown, fetched by primary key.
+    """
+    keys = list(Article.objects.published().values_list("id", "category_id")[:window])
+    newest = [pk for pk, _ in keys[:latest]]
+    busiest = Counter(category for _, category in keys).most_common(BUSY_CATEGORIES)
+    groups = {category: [] for category, _ in busiest}
+    for pk, category in keys:
+        if category in groups and len(groups[category]) < PER_CATEGORY:
+            groups[category].append(pk)
+    wanted = {*newest, *(pk for pks in groups.values() for pk in pks)}
+    found = {}
+    if wanted:
+        found = {
+            a.pk: a
+            for a in Article.objects.published()
+            .select_related("category")
+            .defer(*CARD_DEFERRED)
+            .filter(pk__in=wanted)
+        }
+    busy = [
+        {"category": articles[0].category, "articles": articles}
+        for articles in ([found[pk] for pk in pks if pk in found] for pks in groups.values())
+        if articles
+    ]
+    return busy, [found[pk] for pk in newest if pk in found]
+
+
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = None
 
-    def get_queryset(self):
-        """The newest articles; the busiest categories come from the same window.
+    def get(self, request, *args, **kwargs):
+        # Older news is on /latest/ (the home page is its first page).
+        page = request.GET.get("page")
+        if page and page != "1":
+            return redirect(f"{reverse('articles:latest')}?{request.GET.urlencode()}")
+        return super().get(request, *args, **kwargs)
 
-        Two queries at any archive size: the (id, category) keys of the newest
-        BUSY_WINDOW articles (an index range), then the articles the page shows,
-        fetched by primary key.
-        """
-        window = list(Article.objects.published().values_list("id", "category_id")[:BUSY_WINDOW])
-        latest = [pk for pk, _ in window[: settings.ARTICLES_PER_PAGE]]
-        busiest = Counter(category for _, category in window).most_common(BUSY_CATEGORIES)
-        groups = {category: [] for category, _ in busiest}
-        for pk, category in window:
-            if category in groups and len(groups[category]) < PER_CATEGORY:
-                groups[category].append(pk)
-        wanted = {*latest, *(pk for pks in groups.values() for pk in pks)}
-        found = {
-            a.pk: a for a in super().get_queryset().defer(*CARD_DEFERRED).filter(pk__in=wanted)
-        }
-        self.busy_categories = [
-            {"category": articles[0].category, "articles": articles}
-            for articles in ([found[pk] for pk in pks if pk in found] for pks in groups.values())
-            if articles
-        ]
-        return [found[pk] for pk in latest if pk in found]
+    def get_queryset(self):
+        """The newest articles and the busiest categories, from one window (two queries)."""
+        per_page = settings.ARTICLES_PER_PAGE
+        self.busy_categories, latest = busiest_sources(latest=per_page + 1)
+        self.more_news = len(latest) > per_page
+        return latest[:per_page]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["busy_categories"] = self.busy_categories
+        context["more_news"] = self.more_news
         context["breadcrumbs"] = [home_crumb()]
         context["live"] = live_list_context(context["articles"])
         return context

@@ -105,20 +105,19 @@
   function card(article) {
     var root = element("article", "card is-new");
     root.setAttribute("data-id", String(article.id));
-    var title = element("h2", "card-title");
-    title.appendChild(link(article.url, "", article.title));
-    root.appendChild(title);
-    var meta = element("p", "meta");
-    if (showCategory) {
-      meta.appendChild(link(article.category.url, "cat", article.category.name));
-      meta.appendChild(document.createTextNode(" "));
-    }
     var time = element("time", "", article.published_display);
     time.setAttribute("datetime", article.published_at);
-    meta.appendChild(time);
-    root.appendChild(meta);
+    root.appendChild(time);
+    var main = element("div", "card-main");
+    var title = element("h2", "card-title");
+    title.appendChild(link(article.url, "", article.title));
+    main.appendChild(title);
     if (article.summary) {
-      root.appendChild(element("p", "summary", article.summary));
+      main.appendChild(element("p", "summary", article.summary));
+    }
+    root.appendChild(main);
+    if (showCategory) {
+      root.appendChild(link(article.category.url, "cat", article.category.name));
     }
     return root;
   }

@@ -23,7 +23,8 @@ def test_home_category_article_in_a_real_browser(live_server, page, screenshot):
     page.get_by_role("link", name="大众证券报").first.click()
     page.wait_for_url("**/category/dazhongzhengquanbao/")
     screenshot(page, "category-phone")
-    page.get_by_role("link", name="郑州银行：零售金融服务有温度").click()
+    # The sidebar lists the same headline: the list's own link is the one meant.
+    page.locator(".article-list").get_by_role("link", name="郑州银行：零售金融服务有温度").click()
     assert page.locator("h1").inner_text() == "郑州银行：零售金融服务有温度"
     assert page.locator(".article-body strong").inner_text() == "特殊时期不停摆"
     screenshot(page, "article-phone")

@@ -66,7 +66,8 @@ def test_reader_journey(live_server, page, screenshot, newsroom):
     assert page.locator(".crumbs li").all_inner_texts() == ["首页", "全部来源", "大众证券报"]
     look(page, screenshot, "category")
 
-    page.get_by_role("link", name=TITLE).click()
+    # The sidebar lists the same headline: the list's own link is the one meant.
+    page.locator(".article-list").get_by_role("link", name=TITLE).click()
     page.wait_for_url(f"**{newsroom['article'].get_absolute_url()}")
     assert page.locator("h1").inner_text() == TITLE
     assert page.locator(".article-body strong").inner_text() == "特殊时期不停摆"
@@ -91,7 +92,7 @@ def test_reader_journey(live_server, page, screenshot, newsroom):
     assert page.locator(".card").count() == 3
     look(page, screenshot, "tag")
 
-    page.get_by_role("link", name=TITLE).click()
+    page.locator(".article-list").get_by_role("link", name=TITLE).click()
     page.locator(".article .meta a.date").click()
     page.wait_for_url("**/archive/*/*/*/")
     assert page.locator(".card-title", has_text=TITLE).count() == 1
@@ -106,7 +107,7 @@ def test_reader_journey(live_server, page, screenshot, newsroom):
     page.locator("#site-search-q").press("Enter")
     page.wait_for_url("**/search/?q=*")
     assert page.locator(".crumbs li").all_inner_texts() == ["首页", "搜索"]
-    assert page.get_by_role("link", name=TITLE).count() == 1
+    assert page.locator(".search-results").get_by_role("link", name=TITLE).count() == 1
     look(page, screenshot, "search")
 
 

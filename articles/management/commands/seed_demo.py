@@ -1,16 +1,19 @@
 """Build a demo archive: a few articles for a fresh machine, or a million for a benchmark.
 
-The archive has the shape of the real one: texts from the archive sample in
-../shared/corpus when it is there (else the project's own sample texts), a
-long tail of categories where one holds over a tenth of all articles, one to
-four tags per article from a few thousand, and dates spread back over years.
+Without ``--articles`` (the quick start, when the archive sample is not
+there): the project's own stories, each once, under made-up publications
+(demo_data), each with its own tags, published over the last few hours.
+
+With ``--articles N`` (benchmarks): volume, in the shape of the real archive:
+texts from the archive sample in ../shared/corpus when it is there (else the
+project's own sample texts), a long tail of categories where one holds over a
+tenth of all articles, one to four tags per article from a few thousand, and
+dates spread back over years.
 On PostgreSQL the rows go in with COPY; elsewhere with batched bulk_create.
 """
 
-import html
 import itertools
 import random
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +23,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from taggit.models import Tag
 from tqdm import tqdm
 
@@ -28,6 +30,7 @@ from articles import demo_data, textindex
 from articles.models import Article, Category, TaggedArticle
 from articles.sanitize import sanitize_html
 from articles.signals import content_changed
+from jekyll.parser import ParseError, parse_post
 
 CORPUS_POSTS = settings.BASE_DIR.parent / "shared" / "corpus" / "finews-jekyll" / "_posts"
 MAX_CATEGORIES = 2000
@@ -70,26 +73,21 @@ def search_line(text):
 
 
 def corpus_texts(posts_dir=None):
-    """Title, summary and body of each post in the archive sample (empty if absent)."""
-    posts_dir = posts_dir or CORPUS_POSTS
+    """Title, summary and body of each post in the archive sample (empty if absent).
+
+    Read by the importer's own parser, so summaries are what an import stores:
+    plain text, without source-link lines or back links, entities decoded.
+    """
+    posts_dir = Path(posts_dir or CORPUS_POSTS)
     texts = []
-    for path in sorted(Path(posts_dir).glob("*.md")) if Path(posts_dir).is_dir() else []:
-        raw = path.read_text(encoding="utf-8", errors="replace")
-        match = re.match(r"\s*---\n(.*?)\n---\n(.*)", raw, re.S)
-        if not match:
+    for path in sorted(posts_dir.glob("*.md")) if posts_dir.is_dir() else []:
+        try:
+            record = parse_post(path.name, path.read_text(encoding="utf-8", errors="replace"))
+        except ParseError:
             continue
-        title = re.search(r'^title:\s*"?(.*?)"?\s*$', match.group(1), re.M)
-        body = match.group(2).strip()
-        if not title or not body:
-            continue
-        if not body.startswith("<"):
-            body = "".join(
-                f"<p>{html.escape(part.strip())}</p>" for part in body.split("\n\n") if part.strip()
-            )
-        texts.append((title.group(1), body))
-    return [
-        Text(title[:250], " ".join(strip_tags(body).split())[:120], body) for title, body in texts
-    ]
+        if record.body.strip():
+            texts.append(Text(record.title[:250], record.summary[:120], record.body))
+    return texts
 
 
 def sample_texts():
@@ -112,17 +110,25 @@ class Command(BaseCommand):
     help = "Create demo categories, tags and published articles (skipped if articles exist)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, default=120, help="how many articles")
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=None,
+            help="how many articles (benchmarks); without it, the demo stories, each once",
+        )
         parser.add_argument(
             "--force", action="store_true", help="add articles even if some exist already"
         )
         parser.add_argument("--seed", type=int, default=2022, help="random seed")
 
     def handle(self, *args, articles, force, seed, **options):
-        if articles < 0:
+        if articles is not None and articles < 0:
             raise CommandError("--articles must be zero or more.")
         if Article.objects.exists() and not force:
             self.stdout.write("Articles exist already; nothing seeded (use --force to add more).")
+            return
+        if articles is None:
+            self.seed_stories()
             return
         self.rng = random.Random(seed)
         self.slug_prefix = f"demo-{seed}-" + (secrets.token_hex(3) + "-" if force else "")
@@ -152,6 +158,39 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Seeded {articles} articles in {len(categories)} categories, "
                 f"with {len(tags)} tags ({len(texts)} sample texts)."
+            )
+        )
+
+    def seed_stories(self):
+        """The project's own stories, each once, in its own demo publication with its tags."""
+        now = timezone.now()
+        categories = {}
+        with transaction.atomic():
+            for index, ((title, summary, body), (place, tags)) in enumerate(
+                zip(demo_data.STORIES, demo_data.STORY_PLACES, strict=True)
+            ):
+                name, slug, description = demo_data.CATEGORIES[place]
+                if slug not in categories:
+                    categories[slug], _ = Category.objects.get_or_create(
+                        slug=slug, defaults={"name": name, "description": description}
+                    )
+                article = Article.objects.create(
+                    title=title,
+                    slug=f"demo-{index + 1}",
+                    category=categories[slug],
+                    source_name=name,
+                    summary=summary,
+                    body=body,
+                    status=Article.Status.PUBLISHED,
+                    # A story every 20-odd minutes over the last few hours.
+                    published_at=now - timedelta(minutes=7 + 23 * index),
+                )
+                article.tags.set(tags)
+            content_changed.send(sender=Article)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {len(demo_data.STORIES)} demo articles in {len(categories)} "
+                "made-up publications (演示)."
             )
         )
 

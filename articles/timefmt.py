@@ -1,0 +1,26 @@
+"""The site's two timestamp styles, both in Beijing time (docs/reader.md, "Timestamps").
+
+- Lists (cards, sidebars, related articles, search results, the live notice's
+  cards): ``11-29 18:31`` for this year's news, ``2022-05-19 16:10`` for
+  earlier years'.
+- Article pages: ``2022年5月19日 16:10``.
+"""
+
+from django.utils import timezone
+
+
+def list_time(moment, now=None):
+    """``moment`` as lists show it: ``MM-DD HH:MM`` this year, else ``YYYY-MM-DD HH:MM``."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    this_year = timezone.localtime(now or timezone.now()).year
+    return local.strftime("%m-%d %H:%M" if local.year == this_year else "%Y-%m-%d %H:%M")
+
+
+def article_time(moment):
+    """``moment`` as the article page shows it: ``2022年5月19日 16:10``."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
