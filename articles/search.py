@@ -26,6 +26,12 @@ from django.utils.safestring import mark_safe
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 12
 SNIPPET_CHARS = 120
+# PostgreSQL refuses a tsvector whose distinct words take more than 1 MB ("string is
+# too long for tsvector"), and an import or save with it. Search mode emits at most
+# about six words per character of CJK text, three bytes each, so an article is indexed
+# up to this many characters of title, summary and body together: a longer body is
+# indexed by its beginning (docs/SEARCH.md).
+SEARCH_TEXT_MAX_CHARS = 50_000
 
 _WORD_CHAR = re.compile(r"\w")
 _SPACES = re.compile(r"\s+")
@@ -67,11 +73,15 @@ def document_text(title, summary, body):
 
     Every word has a space on each side, so the SQLite fallback can match whole
     words with ``LIKE '% word %'``; PostgreSQL builds the weighted tsvector from
-    the three lines.
+    the three lines. Only the first SEARCH_TEXT_MAX_CHARS characters of the three
+    together are segmented.
     """
-    return "\n".join(
-        " " + " ".join(segment(part)) + " " for part in (title, summary, plain_text(body))
-    )
+    parts, budget = [], SEARCH_TEXT_MAX_CHARS
+    for part in (title or "", summary or "", plain_text(body)):
+        part = part[:budget]
+        budget -= len(part)
+        parts.append(part)
+    return "\n".join(" " + " ".join(segment(part)) + " " for part in parts)
 
 
 def clean_query(raw):
