@@ -17,7 +17,8 @@ from simple_history.signals import pre_create_historical_record
 
 from articles.models import Article
 
-# Fields an editor compares, in the order of the form.
+# Fields an editor compares, in the order of the form. The Jekyll importer compares
+# those an archive file sets (jekyll/store.py, FILE_FIELDS), so there is one list.
 COMPARED_FIELDS = [
     "title",
     "category",

@@ -203,3 +203,66 @@ class TestTagIdentity:
         tags = {Article.objects.get(title=t).tags.get() for t in ("先到FIRSTq1", "后到LATERq2")}
         assert len(tags) == 1
         assert Tag.objects.filter(name__iendswith="股").count() == 1
+
+
+class TestFuzzedFrontMatter:
+    PIECES = [
+        "title: ",
+        "date: ",
+        "categories: ",
+        "tags: ",
+        "&a ",
+        "*a",
+        "[",
+        "]",
+        "{",
+        "}",
+        ": ",
+        "- ",
+        "\n",
+        "'",
+        '"',
+        "!!python/object:os.system ",
+        "!!binary ",
+        "9999-12-31 23:00 -05:00",
+        "0000-00-00",
+        "+0800",
+        "\x00",
+        "\u202e",
+        "长" * 120,
+        "ＥＴＦ",
+        "<<: ",
+        "? ",
+        "|",
+        ">",
+        "%YAML 1.1\n",
+        "---",
+        "\t",
+        "1e999",
+        "~",
+    ]
+
+    @pytest.mark.django_db(False)
+    def test_random_front_matter_is_parsed_or_refused_with_a_reason(self):
+        """600 seeded random front matters: a record that passes the checks, or a reason."""
+        import random
+
+        from jekyll.checks import check_record
+        from jekyll.errors import ParseError
+        from jekyll.parser import parse_post
+
+        rng = random.Random(13)
+        outcomes = {"parsed": 0, "refused": 0}
+        for _ in range(600):
+            front = "".join(rng.choice(self.PIECES) for _ in range(rng.randint(1, 30)))
+            text = f"---\n{front}\ncategories: emnews\n---\n正文。"
+            try:
+                record = parse_post("2021-12-08-400000000000000001.md", text)
+            except ParseError as error:
+                assert str(error), front
+                outcomes["refused"] += 1
+                continue
+            problem = check_record("2021-12-08-400000000000000001.md", record)
+            assert problem is None or problem, front
+            outcomes["parsed"] += 1
+        assert outcomes["parsed"] and outcomes["refused"]  # both paths were exercised

@@ -29,7 +29,11 @@ leaves no half-written article, and the next run completes the job.
 A post with an empty title gets a title derived from its summary (its first
 sentence, at most 60 characters) and is listed as a note; one with neither a
 title nor any text fails. A post whose date cannot be read takes the date of
-its file name (listed as a note); with neither it fails.
+its file name (listed as a note); with neither it fails. A post the database
+could not hold fails by name while the rest goes in: a date before 1990 or
+more than a day ahead, a field over its column's length, front matter over
+20,000 characters or with YAML anchors/aliases. Symbolic links are not
+followed (listed as failed). At most 50 tags per post (the rest: a note).
 
 Exit status: 0 all files imported (duplicates are reported, not errors);
 1 some files failed (each listed with its reason; all others were imported);
