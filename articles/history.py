@@ -16,7 +16,8 @@ from django.utils import timezone
 from articles.models import Article, Category
 from articles.tagging import parse_tags, tag_key, tags_for_names
 
-# Fields an editor compares, in the order of the form.
+# Fields an editor compares, in the order of the form. The Jekyll importer compares
+# those an archive file sets (jekyll/store.py, FILE_FIELDS), so there is one list.
 COMPARED_FIELDS = [
     "title",
     "category",

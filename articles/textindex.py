@@ -23,6 +23,13 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 
+# PostgreSQL refuses a tsvector whose distinct words take more than 1 MB ("string is
+# too long for tsvector"), and an import or save with it. Search mode emits at most
+# about six words per character of CJK text, three bytes each, so an article is indexed
+# up to this many characters of title, summary and body together: a longer body is
+# indexed by its beginning (docs/SEARCH.md).
+SEARCH_TEXT_MAX_CHARS = 50_000
+
 
 @functools.cache
 def _jieba():
@@ -62,8 +69,12 @@ def document_text(title, summary, body):
 
     Every word has a space on each side, so the SQLite fallback can match whole
     words with ``LIKE '% word %'``; PostgreSQL builds the weighted tsvector from
-    the three lines.
+    the three lines. Only the first SEARCH_TEXT_MAX_CHARS characters of the three
+    together are segmented.
     """
-    return "\n".join(
-        " " + " ".join(segment(part)) + " " for part in (title, summary, plain_text(body))
-    )
+    parts, budget = [], SEARCH_TEXT_MAX_CHARS
+    for part in (title or "", summary or "", plain_text(body)):
+        part = part[:budget]
+        budget -= len(part)
+        parts.append(part)
+    return "\n".join(" " + " ".join(segment(part)) + " " for part in parts)

@@ -1,6 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
-from django.views.generic import RedirectView
 
 from articles import feeds, live, sitemaps, views
 from articles.converters import TwoDigitConverter, UnicodeSlugConverter, YearConverter
@@ -27,12 +26,6 @@ urlpatterns = [
     path("category/<slug:slug>/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
     path("tag/<uslug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
     path("tag/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
-    # The old Jekyll site's only feed.
-    path(
-        "feed.xml",
-        RedirectView.as_view(pattern_name="articles:feed_atom", permanent=True, query_string=False),
-        name="legacy_feed",
-    ),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -3,9 +3,8 @@
 import hashlib
 import re
 
-import yaml
-
-from jekyll.parser import _FrontMatterLoader, _split_front_matter
+from jekyll.errors import ParseError
+from jekyll.frontmatter import load_front_matter, split_front_matter
 
 NEWS_SUFFIX = "新闻"
 _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -57,9 +56,9 @@ def parse_category_page(text):
     """``(old slug, title)`` from a ``category/*.html`` page, or None when it is not one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff \t\n")
     try:
-        front_matter, _ = _split_front_matter(text)
-        data = yaml.load(front_matter, Loader=_FrontMatterLoader)  # noqa: S506 (a safe loader)
-    except Exception:
+        front_matter, _ = split_front_matter(text)
+        data = load_front_matter(front_matter)
+    except ParseError:
         return None
     if not isinstance(data, dict) or not data.get("category"):
         return None

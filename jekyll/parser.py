@@ -5,31 +5,39 @@ odd variant found in the archive is unit-tested on its own. The HTML it returns
 is not sanitized: ``Article`` does that on every write path.
 """
 
-import hashlib
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import markdown
-import yaml
 
 from articles.textindex import plain_text
-
-BEIJING = ZoneInfo("Asia/Shanghai")
+from jekyll.errors import ParseError
+from jekyll.filenames import BEIJING, article_slug, split_file_name
+from jekyll.frontmatter import as_strings, load_front_matter, parse_date, split_front_matter
 
 # Lengths of the Article / Tag fields the record is stored in.
 TITLE_MAX = 300
 TAG_MAX = 100
 URL_MAX = 500
-SLUG_MAX = 64
 SUMMARY_MAX = 500
 DERIVED_TITLE_MAX = 60
+# Tags kept per post; the rest are dropped (and the importer says so).
+TAGS_MAX = 50
 
-
-class ParseError(ValueError):
-    """A post that cannot be imported; ``str(error)`` is the reason, for people."""
+# Names other modules (views, tests) import from here.
+__all__ = [
+    "BEIJING",
+    "ParseError",
+    "PostRecord",
+    "article_slug",
+    "markdown_to_html",
+    "parse_date",
+    "parse_post",
+    "plain_text",
+    "split_file_name",
+]
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,8 @@ class PostRecord:
     published_at: datetime  # aware
     date_from_file_name: bool  # the front matter's date could not be read
     category: str  # exactly as in the front matter (old slug, for redirects)
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # at most TAGS_MAX
+    tags_dropped: int  # tags beyond TAGS_MAX, not kept
     summary: str  # plain text
     body: str  # HTML, not yet sanitized
     source_url: str
@@ -51,123 +60,6 @@ class PostRecord:
     @property
     def slug(self):
         return article_slug(self.upstream_id)
-
-
-# --- file names ---------------------------------------------------------------
-
-_FILE_NAME_RE = re.compile(
-    r"^(?:(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})-)?-*(?P<slug>.+?)\.(?:md|markdown|html?)$",
-    re.IGNORECASE,
-)
-# Upstream ids start with their day: 202112082206672930, NW202205192385065243.
-_ID_DATE_RE = re.compile(r"^[A-Za-z]{0,4}(?P<y>20\d{2})(?P<m>\d{2})(?P<d>\d{2})\d{6,}$")
-_SLUG_UNSAFE_RE = re.compile(r"[^a-z0-9_-]+")
-
-
-def split_file_name(file_name):
-    """``(file date or None, file slug)`` of a post file name, or ParseError."""
-    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    match = _FILE_NAME_RE.match(base)
-    if not match or not match["slug"].strip("-"):
-        raise ParseError("file name is not YYYY-MM-DD-<id>.md")
-    slug = match["slug"]
-    file_date = None
-    if match["y"]:
-        file_date = _make_date(match["y"], match["m"], match["d"])
-    if file_date is None:
-        id_match = _ID_DATE_RE.match(slug)
-        if id_match:
-            file_date = _make_date(id_match["y"], id_match["m"], id_match["d"])
-    return file_date, slug
-
-
-def article_slug(upstream_id):
-    """The article's URL key for an upstream id: lowercase ASCII, stable, at most 64 chars."""
-    slug = _SLUG_UNSAFE_RE.sub("-", upstream_id.lower()).strip("-")
-    if not slug or len(slug) > SLUG_MAX or slug != upstream_id.lower():
-        digest = hashlib.sha1(upstream_id.encode(), usedforsecurity=False).hexdigest()[:12]
-        slug = f"post-{digest}"
-    return slug
-
-
-def _make_date(y, m, d, hh=0, mm=0, ss=0, tz=BEIJING):
-    try:
-        return datetime(int(y), int(m), int(d), int(hh), int(mm), int(ss), tzinfo=tz)
-    except ValueError:
-        return None
-
-
-# --- front matter ---------------------------------------------------------------
-
-
-class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML that keeps dates as text: the archive's ``+0800`` offsets are not YAML's."""
-
-
-_FrontMatterLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
-
-_DATE_RE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
-)
-
-
-def parse_date(value):
-    """An aware datetime from a front-matter date, or None; no offset means Beijing time."""
-    if value is None:
-        return None
-    match = _DATE_RE.match(str(value).strip())
-    if not match:
-        return None
-    y, m, d, hh, mm, ss, offset = match.groups()
-    tz = BEIJING
-    if offset == "Z":
-        tz = UTC
-    elif offset:
-        sign = -1 if offset[0] == "-" else 1
-        digits = offset[1:].replace(":", "")
-        minutes = int(digits[:2]) * 60 + int(digits[2:])
-        if minutes > 14 * 60:
-            return None
-        tz = timezone(sign * timedelta(minutes=minutes))
-    return _make_date(y, m, d, hh or 0, mm or 0, ss or 0, tz)
-
-
-def _split_front_matter(text):
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        raise ParseError("no front matter (the file must start with a --- line)")
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :])
-    raise ParseError("front matter is not closed by a --- line")
-
-
-def _load_front_matter(source):
-    try:
-        data = yaml.load(source, Loader=_FrontMatterLoader)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or "unreadable"
-        mark = getattr(error, "problem_mark", None)
-        where = f" on front-matter line {mark.line + 1}" if mark else ""
-        raise ParseError(f"front matter is not valid YAML: {problem}{where}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParseError("front matter is not a set of key: value lines")
-    return data
-
-
-def _as_strings(value):
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
-    value = str(value).strip()
-    return [value] if value else []
 
 
 # --- body -------------------------------------------------------------------------
@@ -211,11 +103,6 @@ _BACK_LINKS_RE = re.compile(r"^\s*(?:\[返回[^\]\n]*\]\([^)\n]*\)\s*[｜|│/·
 _SOURCE_NAME = r"[（(]\s*文章来源\s*[：:]\s*(?P<name>[^）)<>\n]{1,60}?)\s*[）)]"
 _SOURCE_NAME_P_RE = re.compile(r"<p\b[^>]*>\s*" + _SOURCE_NAME + r"\s*</p>", re.IGNORECASE)
 _SOURCE_NAME_RE = re.compile(_SOURCE_NAME)
-_BLOCK_TAG_RE = re.compile(
-    r"</?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|center|section|pre)\b[^>]*>",
-    re.IGNORECASE,
-)
-_TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 _FIRST_P_RE = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;]")
@@ -322,8 +209,8 @@ def parse_post(file_name, text):
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff \t\n")
     if not text.strip():
         raise ParseError("empty file")
-    front_matter, body_source = _split_front_matter(text)
-    data = _load_front_matter(front_matter)
+    front_matter, body_source = split_front_matter(text)
+    data = load_front_matter(front_matter)
 
     published_at = parse_date(data.get("date"))
     date_from_file_name = published_at is None
@@ -332,10 +219,10 @@ def parse_post(file_name, text):
     if published_at is None:
         raise ParseError("no readable date in the front matter or the file name")
 
-    categories = _as_strings(data.get("categories", data.get("category")))
+    categories = as_strings(data.get("categories", data.get("category")))
     if not categories:
         raise ParseError("no category in the front matter")
-    tags = tuple(dict.fromkeys(t[:TAG_MAX] for t in _as_strings(data.get("tags", data.get("tag")))))
+    tags = tuple(dict.fromkeys(t[:TAG_MAX] for t in as_strings(data.get("tags", data.get("tag")))))
 
     summary, body, source_url, source_name = _process_body(body_source)
 
@@ -356,7 +243,8 @@ def parse_post(file_name, text):
         published_at=published_at,
         date_from_file_name=date_from_file_name,
         category=categories[0],
-        tags=tags,
+        tags=tags[:TAGS_MAX],
+        tags_dropped=max(0, len(tags) - TAGS_MAX),
         summary=summary,
         body=body,
         source_url=source_url,

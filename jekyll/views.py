@@ -7,7 +7,7 @@ row is stored per post. Each answers one 301 straight to the final page.
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from articles.models import Article
 from jekyll.models import ImportedPost
@@ -44,9 +44,5 @@ def old_category(request, category):
 
 
 def old_feed(request):
-    """``/feed.xml`` (the old Atom feed) -> the new Atom feed, or the home page until it exists."""
-    try:
-        target = reverse("articles:feed_atom")
-    except NoReverseMatch:
-        target = reverse("articles:home")
-    return HttpResponsePermanentRedirect(target)
+    """``/feed.xml`` (the old site's only feed, Atom) -> the new Atom feed; the query is dropped."""
+    return HttpResponsePermanentRedirect(reverse("articles:feed_atom"))

@@ -1,21 +1,21 @@
+import os
+import signal
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jekyll.importer import (
-    DEFAULT_BATCH_SIZE,
-    ArchiveNotFound,
-    JekyllImporter,
-    advisory_lock,
-    count_post_files,
-    release_lock,
-)
+from jekyll.discovery import ArchiveNotFound, count_post_files
+from jekyll.importer import DEFAULT_BATCH_SIZE, JekyllImporter
+from jekyll.locking import import_lock
 
 EXIT_FAILED_FILES = 1
 EXIT_BAD_PATH = 2
 EXIT_LOCKED = 3
 EXIT_INTERRUPTED = 130
+# For tests only: after this many files, say so on stderr and wait for a signal,
+# so a test can interrupt the import at a known point instead of racing it.
+HOLD_ENV = "FINEWS_IMPORT_HOLD_AFTER"
 
 HELP = """Import the old Jekyll archive (PATH: the site root, or its _posts folder).
 
@@ -29,7 +29,11 @@ leaves no half-written article, and the next run completes the job.
 A post with an empty title gets a title derived from its summary (its first
 sentence, at most 60 characters) and is listed as a note; one with neither a
 title nor any text fails. A post whose date cannot be read takes the date of
-its file name (listed as a note); with neither it fails.
+its file name (listed as a note); with neither it fails. A post the database
+could not hold fails by name while the rest goes in: a date before 1990 or
+more than a day ahead, a field over its column's length, front matter over
+20,000 characters or with YAML anchors/aliases. Symbolic links are not
+followed (listed as failed). At most 50 tags per post (the rest: a note).
 
 Exit status: 0 all files imported (duplicates are reported, not errors);
 1 some files failed (each listed with its reason; all others were imported);
@@ -75,48 +79,51 @@ class Command(BaseCommand):
 
                 posts_dir = JekyllImporter(path).posts_dir
                 bar = tqdm(total=count_post_files(posts_dir), unit="post", file=sys.stderr)
+            progress = bar.update if bar else None
+            if os.environ.get(HOLD_ENV):
+                progress = _holding(int(os.environ[HOLD_ENV]), progress)
             importer = JekyllImporter(
-                path, batch_size=batch_size, dry_run=dry_run, progress=bar.update if bar else None
+                path, batch_size=batch_size, dry_run=dry_run, progress=progress
             )
         except ArchiveNotFound as error:
             raise CommandError(f"Not a Jekyll archive: {error}", returncode=EXIT_BAD_PATH) from None
 
-        if not advisory_lock():
-            raise CommandError(
-                "Another import_jekyll is running on this database; try again later.",
-                returncode=EXIT_LOCKED,
-            )
         started = time.monotonic()
         interrupted = False
-        try:
-            importer.run()
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            release_lock()
-            if bar is not None:
-                bar.close()
+        with import_lock() as acquired:
+            if not acquired:
+                raise CommandError(
+                    "Another import_jekyll is running on this database; try again later.",
+                    returncode=EXIT_LOCKED,
+                )
+            try:
+                importer.run()
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                if bar is not None:
+                    bar.close()
         elapsed = time.monotonic() - started
-        summary = importer.summary
+        report = importer.report
 
         if not quiet:
             self._report(importer, elapsed, dry_run)
         if quiet:
-            for rel, reason in summary.failed:
+            for rel, reason in report.failed:
                 self.stderr.write(f"failed: {rel}: {reason}")
         if interrupted:
             raise CommandError(
                 "Interrupted: the batches finished so far are stored; run the command again.",
                 returncode=EXIT_INTERRUPTED,
             )
-        if summary.failed:
+        if report.failed:
             raise CommandError(
-                f"{summary.failed_count} file(s) could not be imported (listed above).",
+                f"{report.failed_count} file(s) could not be imported (listed above).",
                 returncode=EXIT_FAILED_FILES,
             )
 
     def _report(self, importer, elapsed, dry_run):
-        s = importer.summary
+        s = importer.report
         out = self.stdout
         rate = s.files / elapsed if elapsed > 0 else 0
         prefix = "Dry run (nothing was written): would import" if dry_run else "Imported"
@@ -143,3 +150,21 @@ class Command(BaseCommand):
             out.write("Failed files:")
             for rel, reason in s.failed:
                 out.write(f"  {rel}: {reason}")
+
+
+def _holding(after, progress):
+    """A progress callback that stops the run once ``after`` files are done (see HOLD_ENV)."""
+    done = 0
+
+    def hold(count):
+        nonlocal done
+        if progress:
+            progress(count)
+        done += count
+        if done >= after:
+            sys.stderr.write(f"holding after {done} files\n")
+            sys.stderr.flush()
+            while True:
+                signal.pause()  # until a signal's handler raises (SIGINT) or it kills
+
+    return hold
