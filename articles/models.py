@@ -242,6 +242,11 @@ class Article(models.Model):
         # Off the site but kept: its URL answers 410 Gone.
         WITHDRAWN = "withdrawn", "已撤下"
 
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "文章"
+        # A 7×24 flash item: one or two sentences, a time, a source.
+        FLASH = "flash", "快讯"
+
     #: Shown for a published article whose published_at is still ahead.
     SCHEDULED_LABEL = "已排期"
 
@@ -275,6 +280,14 @@ class Article(models.Model):
         blank=True,
         help_text="北京时间。发布状态的文章在此时刻之后对读者可见；留空则在发布时取当前时间。",
     )
+    kind = models.CharField(
+        "类型",
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.ARTICLE,
+        help_text="快讯：7×24 滚动消息，一两句话。",
+    )
+    important = models.BooleanField("重要", default=False, help_text="重要消息在快讯中以红色标出。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     search_text = models.TextField(
