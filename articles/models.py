@@ -110,6 +110,11 @@ def new_article_slug():
 class Article(models.Model):
     Status = ArticleStatus
 
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "文章"
+        # A 7×24 flash item: one or two sentences, a time, a source.
+        FLASH = "flash", "快讯"
+
     #: Shown for a published article whose published_at is still ahead.
     SCHEDULED_LABEL = "已排期"
 
@@ -149,6 +154,18 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text="北京时间。发布状态的文章在此时刻之后对读者可见；留空则在发布时取当前时间。",
+    )
+    kind = models.CharField(
+        "类型",
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.ARTICLE,
+        # Also in the database: raw writers (seed_demo's COPY) leave it out.
+        db_default=Kind.ARTICLE,
+        help_text="快讯：7×24 滚动消息，一两句话。",
+    )
+    important = models.BooleanField(
+        "重要", default=False, db_default=False, help_text="重要消息在快讯中以红色标出。"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "articles",
     "jekyll",
     "ops",
+    "ingest",
+    # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its
+    # own static files instead of a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -268,7 +272,10 @@ LIVE_CACHE_SECONDS = env.int("LIVE_CACHE_SECONDS", default=10)
 # measure both).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
 # Paths never cached besides the admin (health checks must reach the process).
-PAGE_CACHE_EXCLUDE = ["/healthz", "/readyz", "/static/", "/media/"]
+PAGE_CACHE_EXCLUDE = ["/healthz", "/readyz", "/static/", "/media/", "/api/v1/"]
+
+# The push API for crawlers (ingest/api.py): requests a minute per token.
+INGEST_RATE_PER_MINUTE = env.int("INGEST_RATE_PER_MINUTE", default=60)
 
 # Behind a TLS-terminating proxy (nginx) in production.
 if PRODUCTION:

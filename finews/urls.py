@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ingest.api import api as ingest_api
+
 admin.site.site_header = f"{settings.SITE_NAME} 编辑后台"
 admin.site.site_title = f"{settings.SITE_NAME} 编辑后台"
 admin.site.index_title = "内容管理"
@@ -11,6 +13,8 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("ops.urls")),
+    # The push API for crawlers, its OpenAPI description and docs page.
+    path("api/v1/", ingest_api.urls),
     path("", include("articles.urls")),
     # Old Jekyll URLs (permanent redirects); last, so they never shadow a real page.
     path("", include("jekyll.urls")),

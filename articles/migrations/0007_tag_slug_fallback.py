@@ -45,7 +45,7 @@ def repair_slugs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_merge_duplicate_tags"),
+        ("articles", "0006_article_kind_important"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
