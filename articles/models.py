@@ -10,49 +10,14 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles import textindex
-from articles.querysets import (
-    ARTICLE_NAME_FIELDS,
-    SEARCHED_FIELDS,
-    ArticleWritesQuerySet,
-    CategoryQuerySet,
-)
+from articles.category import Category
+from articles.querysets import ARTICLE_NAME_FIELDS, SEARCHED_FIELDS, ArticleWritesQuerySet
 from articles.sanitize import sanitize_html
 from articles.slug_urls import slug_url
-from articles.status import ArticleStatus
+from articles.status import ArticleKind, ArticleStatus
 from articles.tag_links import TaggedArticle
 from articles.tagging import CleanTagNamesManager
 from articles.textclean import strip_bidi_controls
-
-
-class Category(models.Model):
-    """A source publication, such as 大众证券报; the old site's categories."""
-
-    name = models.CharField("名称", max_length=100, unique=True)
-    slug = models.SlugField(
-        "网址别名",
-        max_length=100,
-        unique=True,
-        help_text="小写英文字母、数字或连字符，用在网址中，如 dazhongzhengquanbao。",
-    )
-    description = models.TextField("简介", blank=True)
-
-    objects = CategoryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "分类"
-        verbose_name_plural = "分类"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.slug = self.slug.lower()
-        self.name = strip_bidi_controls(self.name)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return slug_url("articles:category", self.slug)
 
 
 class ArticleQuerySet(ArticleWritesQuerySet):
@@ -110,10 +75,7 @@ def new_article_slug():
 class Article(models.Model):
     Status = ArticleStatus
 
-    class Kind(models.TextChoices):
-        ARTICLE = "article", "文章"
-        # A 7×24 flash item: one or two sentences, a time, a source.
-        FLASH = "flash", "快讯"
+    Kind = ArticleKind
 
     #: Shown for a published article whose published_at is still ahead.
     SCHEDULED_LABEL = "已排期"

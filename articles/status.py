@@ -1,4 +1,4 @@
-"""An article's publication states: ``Article.Status``, also used by its tag links' copy."""
+"""An article's choices: ``Article.Status`` (also its tag links' copy) and ``Article.Kind``."""
 
 from django.db import models
 
@@ -8,3 +8,9 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
     # Off the site but kept: its URL answers 410 Gone.
     WITHDRAWN = "withdrawn", "已撤下"
+
+
+class ArticleKind(models.TextChoices):
+    ARTICLE = "article", "文章"
+    # A 7×24 flash item: one or two sentences, a time, a source.
+    FLASH = "flash", "快讯"
