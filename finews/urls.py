@@ -11,6 +11,7 @@ admin.site.index_title = "内容管理"
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("ops.urls")),
+    path("", include("sources.urls")),
     # The push API for crawlers, its OpenAPI description and docs page.
     path("api/v1/", ingest_api.urls),
     path("", include("articles.urls")),
