@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -32,6 +33,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
     actions = ["poll_selected", "reset_selected"]
     autocomplete_fields = ["category"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "health_badge",
         "poll_interval",

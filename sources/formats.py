@@ -119,6 +119,11 @@ def to_utf8(body, content_type=""):
     return text.encode("utf-8"), content_type
 
 
+def _http(url):
+    """``url`` if it is an http(s) link (a guid that is no URL is taken as a link otherwise)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 def _entry_time(entry):
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
@@ -129,13 +134,16 @@ def _entry_time(entry):
 def feed_entries(source, body, headers):
     body, content_type = to_utf8(body, headers.get("content-type", ""))
     parsed = feedparser.parse(body, response_headers={"content-type": content_type})
-    if not parsed.entries:
+    # A broken feed that feedparser's lenient parser could read is read; one that
+    # yields nothing usable is an error that names the parser's complaint.
+    usable = [e for e in parsed.entries if e.get("title") or e.get("summary") or e.get("link")]
+    if not usable:
         if parsed.get("bozo"):
             raise FormatError(f"无法解析的 XML：{parsed.get('bozo_exception')}")
         if not parsed.get("version"):
             raise FormatError("不是 RSS 或 Atom 文档。")
     result = []
-    for entry in parsed.entries:
+    for entry in usable:
         body_html = ""
         if entry.get("content"):
             body_html = entry.content[0].get("value", "")
@@ -146,7 +154,7 @@ def feed_entries(source, body, headers):
             "title": entry.get("title", ""),
             "summary": _plain(summary),
             "body_html": body_html or summary,
-            "url": entry.get("link", ""),
+            "url": _http(entry.get("link", "")),
             "external_id": entry.get("id", "")[:200],
             "published_at": _entry_time(entry),
         }

@@ -35,6 +35,7 @@ class Outcome:
     counts: dict = field(default_factory=dict)
     error: str = ""
     status: int | None = None
+    rejected: dict = field(default_factory=dict)  # the first rejected item's errors
 
     def __str__(self):
         if not self.ok:
@@ -42,6 +43,8 @@ class Outcome:
         if self.not_modified:
             return f"{self.source.name}: 未变化 (304)"
         text = " ".join(f"{k}={v}" for k, v in self.counts.items() if v)
+        if self.rejected:
+            text += f"（首个被拒条目：{self.rejected}）"
         return f"{self.source.name}: {text or '无条目'}"
 
 
@@ -83,6 +86,7 @@ def poll(source):
             _fetch_bodies(source, entries)
             results = ingest([entry.item for entry in entries], origin=source.origin)
             outcome.counts = count(results)
+            outcome.rejected = next((r.errors for r in results if r.errors), {})
             outcome.ok = True
             times = [e.published_at for e in entries if e.published_at]
             times += [r.article.published_at for r in results if r.status == CREATED]
