@@ -222,3 +222,21 @@ def test_bounds_must_be_in_order(make_source):
     source = Source(name="x", url="https://a.example/", min_interval=600, max_interval=60)
     with pytest.raises(ValidationError):
         source.full_clean()
+
+
+class TestRoles:
+    def test_chief_manages_sources_editor_only_sees_them(self, client):
+        """The migration's grants: 主编 can add a source, 编辑 can only view the list."""
+        import importlib
+
+        from django.apps import apps
+
+        from tests.roles import chief, editor
+
+        boss, writer = chief(), editor()
+        importlib.import_module("sources.migrations.0003_source_permissions").grant(apps, None)
+        client.force_login(boss)
+        assert client.get("/admin/sources/source/add/").status_code == 200
+        client.force_login(writer)
+        assert client.get("/admin/sources/source/").status_code == 200
+        assert client.get("/admin/sources/source/add/").status_code == 403
