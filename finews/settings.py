@@ -271,7 +271,6 @@ SOURCE_MAX_FAILURES = env.int("SOURCE_MAX_FAILURES", default=5)
 SOURCE_BODY_FETCHES = env.int("SOURCE_BODY_FETCHES", default=30)
 # A claim on a source expires after this: a worker killed mid-fetch frees it.
 SOURCE_CLAIM_SECONDS = env.int("SOURCE_CLAIM_SECONDS", default=300)
-SOURCE_POLL_EVERY_MINUTES = env.int("SOURCE_POLL_EVERY_MINUTES", default=1)
 
 # django-q2: the database is the broker by default (no extra server); REDIS_URL
 # makes Redis the broker, for several worker hosts. Schedules live in the database.

@@ -15,7 +15,7 @@ def grant(apps, schema_editor):
 
     # Permissions are normally made after all migrations ran; make them now.
     config = apps.get_app_config("sources")
-    previous, config.models_module = config.models_module, True
+    previous, config.models_module = getattr(config, "models_module", None), True
     create_permissions(config, apps=apps, verbosity=0)
     config.models_module = previous
     Group = apps.get_model("auth", "Group")

@@ -30,3 +30,16 @@ def test_the_task_polls_due_sources(server, make_source):
     assert Article.objects.filter(title="任务队列抓到的").exists()
     task = Task.objects.get(id=task_id)
     assert task.success and "队列来源: created=1" in task.result
+
+
+def test_worker_unit_and_quick_start_run_a_worker():
+    """deploy/ has a worker unit running qcluster; serve.sh starts one and stops it on exit."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    unit = (root / "deploy" / "finews-worker.service").read_text(encoding="utf-8")
+    assert "manage.py qcluster" in unit and "EnvironmentFile=/etc/finews/finews.env" in unit
+    serve = (root / "scripts" / "serve.sh").read_text(encoding="utf-8")
+    assert "manage.py qcluster &" in serve and "trap stop_worker EXIT" in serve
+    deploy = (root / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    assert "deploy/finews-worker.service" in deploy
