@@ -138,6 +138,14 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("admin:sources_source_change", args=[self.pk])
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.format == self.Format.JSON and not (self.mapping or self.preset):
+            raise ValidationError({"mapping": "JSON 来源需要映射：选择一个预设，或填写映射。"})
+        if self.mapping and not isinstance(self.mapping, dict):
+            raise ValidationError({"mapping": "映射应为 JSON 对象。"})
+
     @property
     def origin(self):
         """The pipeline's ``origin`` for this source's items."""

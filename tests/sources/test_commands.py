@@ -240,3 +240,28 @@ class TestRoles:
         client.force_login(writer)
         assert client.get("/admin/sources/source/").status_code == 200
         assert client.get("/admin/sources/source/add/").status_code == 403
+
+
+def test_json_source_needs_a_mapping(admin_user, client):
+    """A JSON source without preset or mapping is refused with a message, not stored."""
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/sources/source/add/",
+        {
+            "name": "没有映射",
+            "url": "https://a.example/api",
+            "format": "json",
+            "preset": "",
+            "mapping": "{}",
+            "kind": "article",
+            "enabled": "on",
+            "min_interval": 60,
+            "max_interval": 3600,
+            "silent_minutes": 60,
+            "next_poll_at_0": "2026-11-27",
+            "next_poll_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "JSON 来源需要映射" in response.content.decode()
+    assert not Source.objects.exists()
