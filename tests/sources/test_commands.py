@@ -90,10 +90,10 @@ class TestFetchSources:
         good = make_source(server.route("/feed", Reply(FEED)), name="好来源")
         make_source(server.route("/500", Reply(b"", 500)), name="坏来源")
         text = run("fetch_sources", "--once")
-        assert "2 source(s) polled, 1 failed." in text
+        assert "2 source(s) polled, 1 failed, in " in text
         assert "好来源: created=1" in text
-        assert run("fetch_sources", "--once").strip() == "0 source(s) polled, 0 failed."
-        assert "2 source(s) polled, 1 failed." in run("fetch_sources", "--once", "--all")
+        assert run("fetch_sources", "--once").startswith("0 source(s) polled, 0 failed, in ")
+        assert "2 source(s) polled, 1 failed, in " in run("fetch_sources", "--once", "--all")
         listing = run("fetch_sources", "--list").splitlines()
         good_line = next(line for line in listing if "好来源" in line)
         bad_line = next(line for line in listing if "坏来源" in line)

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -27,11 +29,13 @@ class Command(BaseCommand):
             return self.list()
         if not options["once"]:
             raise CommandError("Give --once (poll and exit) or --list.")
+        start = time.monotonic()
         outcomes = poll_due(all_sources=options["all"])
+        elapsed = time.monotonic() - start
         for outcome in outcomes:
             (self.stdout if outcome.ok else self.stderr).write(str(outcome))
         failed = sum(not o.ok for o in outcomes)
-        self.stdout.write(f"{len(outcomes)} source(s) polled, {failed} failed.")
+        self.stdout.write(f"{len(outcomes)} source(s) polled, {failed} failed, in {elapsed:.2f} s.")
 
     def list(self):
         now = timezone.now()
