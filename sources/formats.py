@@ -9,12 +9,14 @@ to fetch, the item's time). A document that cannot be read raises
 
 import calendar
 import hashlib
+import html as html_module
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import feedparser
+from django.utils import timezone
 
 RSS, ATOM, JSON = "rss", "atom", "json"
 
@@ -80,8 +82,6 @@ class Entry:
         except ValueError:
             return None
         if moment is not None and moment.tzinfo is None:
-            from django.utils import timezone
-
             moment = moment.replace(tzinfo=timezone.get_fixed_timezone(8 * 60))
         return moment
 
@@ -239,8 +239,6 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _plain(html):
-    import html as html_module
-
     return " ".join(html_module.unescape(_TAG.sub(" ", html or "")).split())
 
 

@@ -133,6 +133,7 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         if self.preset and not self.mapping:
             self.mapping = dict(PRESETS[self.preset])
+            self.kind = self.mapping.get("kind", self.kind)  # 7×24 items are flash
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
