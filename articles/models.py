@@ -285,9 +285,13 @@ class Article(models.Model):
         max_length=16,
         choices=Kind.choices,
         default=Kind.ARTICLE,
+        # Also in the database: raw writers (seed_demo's COPY) leave it out.
+        db_default=Kind.ARTICLE,
         help_text="快讯：7×24 滚动消息，一两句话。",
     )
-    important = models.BooleanField("重要", default=False, help_text="重要消息在快讯中以红色标出。")
+    important = models.BooleanField(
+        "重要", default=False, db_default=False, help_text="重要消息在快讯中以红色标出。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     search_text = models.TextField(

@@ -23,22 +23,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='important',
-            field=models.BooleanField(default=False, help_text='重要消息在快讯中以红色标出。', verbose_name='重要'),
+            field=models.BooleanField(db_default=False, default=False, help_text='重要消息在快讯中以红色标出。', verbose_name='重要'),
         ),
         migrations.AddField(
             model_name='article',
             name='kind',
-            field=models.CharField(choices=[('article', '文章'), ('flash', '快讯')], default='article', help_text='快讯：7×24 滚动消息，一两句话。', max_length=16, verbose_name='类型'),
+            field=models.CharField(choices=[('article', '文章'), ('flash', '快讯')], db_default='article', default='article', help_text='快讯：7×24 滚动消息，一两句话。', max_length=16, verbose_name='类型'),
         ),
         migrations.AddField(
             model_name='historicalarticle',
             name='important',
-            field=models.BooleanField(default=False, help_text='重要消息在快讯中以红色标出。', verbose_name='重要'),
+            field=models.BooleanField(db_default=False, default=False, help_text='重要消息在快讯中以红色标出。', verbose_name='重要'),
         ),
         migrations.AddField(
             model_name='historicalarticle',
             name='kind',
-            field=models.CharField(choices=[('article', '文章'), ('flash', '快讯')], default='article', help_text='快讯：7×24 滚动消息，一两句话。', max_length=16, verbose_name='类型'),
+            field=models.CharField(choices=[('article', '文章'), ('flash', '快讯')], db_default='article', default='article', help_text='快讯：7×24 滚动消息，一两句话。', max_length=16, verbose_name='类型'),
         ),
         migrations.RunPython(mark_flash_items, migrations.RunPython.noop),
     ]

@@ -205,3 +205,26 @@ class TestTokenCommand:
         assert response.status_code == 200
         assert "测试爬虫" in response.content.decode()
         assert token not in response.content.decode()
+
+
+class TestTokenAdmin:
+    def test_admin_creates_token_shown_once(self, admin_client):
+        """Adding a token in the admin shows its secret once and stores only the hash."""
+        response = admin_client.post(
+            "/admin/ingest/ingesttoken/add/", {"name": "后台爬虫", "draft": "on"}, follow=True
+        )
+        assert response.status_code == 200
+        messages = [str(m) for m in response.context["messages"]]
+        secret = next(m for m in messages if "fn_" in m).split("：", 1)[1]
+        token = IngestToken.objects.get(name="后台爬虫")
+        assert token.draft
+        assert IngestToken.objects.for_token(secret) == token
+        assert secret not in token.key_hash
+
+    def test_admin_revoke_action(self, admin_client, token):
+        record = IngestToken.objects.get()
+        admin_client.post(
+            "/admin/ingest/ingesttoken/",
+            {"action": "revoke", "_selected_action": [record.pk]},
+        )
+        assert IngestToken.objects.for_token(token) is None
