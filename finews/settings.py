@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "jekyll",
     "ops",
     "ingest",
+    "sources",
+    # The task engine polling sources (sources/tasks.py): workers run `manage.py qcluster`.
+    "django_q",
     # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its
     # own static files instead of a CDN.
     "ninja",
@@ -276,6 +279,38 @@ PAGE_CACHE_EXCLUDE = ["/healthz", "/readyz", "/static/", "/media/", "/api/v1/"]
 
 # The push API for crawlers (ingest/api.py): requests a minute per token.
 INGEST_RATE_PER_MINUTE = env.int("INGEST_RATE_PER_MINUTE", default=60)
+
+# Sources finews polls itself (sources/, docs/SOURCES.md).
+FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=10.0)
+FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=5)
+# Local fixture servers and tests only: production never fetches inside its network.
+FETCH_ALLOW_PRIVATE_NETWORKS = env.bool("FETCH_ALLOW_PRIVATE_NETWORKS", default=False)
+FETCH_USER_AGENT = env.str(
+    "FETCH_USER_AGENT",
+    default="finews-fetcher/1.0 (news aggregator" + (f"; +{SITE_URL}" if SITE_URL else "") + ")",
+)
+SOURCE_MAX_FAILURES = env.int("SOURCE_MAX_FAILURES", default=5)
+SOURCE_BODY_FETCHES = env.int("SOURCE_BODY_FETCHES", default=30)
+# A claim on a source expires after this: a worker killed mid-fetch frees it.
+SOURCE_CLAIM_SECONDS = env.int("SOURCE_CLAIM_SECONDS", default=300)
+
+# django-q2: the database is the broker by default (no extra server); REDIS_URL
+# makes Redis the broker, for several worker hosts. Schedules live in the database.
+Q_CLUSTER = {
+    "name": "finews",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": env.int("Q_TIMEOUT", default=600),
+    "retry": env.int("Q_RETRY", default=900),
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 200,
+    "label": "任务队列",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
 
 # Behind a TLS-terminating proxy (nginx) in production.
 if PRODUCTION:

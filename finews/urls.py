@@ -13,6 +13,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("ops.urls")),
+    path("", include("sources.urls")),
     # The push API for crawlers, its OpenAPI description and docs page.
     path("api/v1/", ingest_api.urls),
     path("", include("articles.urls")),

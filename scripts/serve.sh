@@ -37,4 +37,22 @@ admin_path=${ADMIN_PATH:-admin/}
 admin_path=${admin_path#/}
 echo "finews is at http://$addr/ - the admin at http://$addr/${admin_path%/}/"
 echo "(user ${FINEWS_ADMIN_USER:-admin}, password ${FINEWS_ADMIN_PASSWORD:-finews-admin})"
-exec $py manage.py runserver "$addr"
+# One task worker (django-q2, the database as its queue) polls the sources on
+# their schedule. None is configured by default, so nothing is fetched from the
+# internet until an editor adds a source. Stopped with the server.
+echo "A task worker polls the sources (manage.py qcluster); add one in the admin under 订阅来源."
+$py manage.py qcluster &
+worker=$!
+stop_worker() {
+  kill "$worker" 2>/dev/null || return 0
+  # qcluster finishes the task in hand; it can hang on stop (django-q2 issue 346),
+  # so it gets 10 s before KILL (a poll cut short is safe: its claim expires).
+  for _ in $(seq 20); do
+    kill -0 "$worker" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  kill -KILL "$worker" 2>/dev/null || true
+}
+trap stop_worker EXIT
+trap 'exit 130' INT TERM
+$py manage.py runserver "$addr"
