@@ -87,7 +87,7 @@ def test_slug_url_refuses_what_reverse_refuses(slug):
         slug_url("articles:detail", slug)
 
 
-@override_settings(ROOT_URLCONF="tests.urls_moved")
+@override_settings(ROOT_URLCONF="tests.articles.urls_moved")
 def test_slug_url_follows_a_changed_urlconf():
     """Swapping the URLconf (as tests do) is seen: the pattern is derived again."""
     assert slug_url("articles:detail", "abc") == "/moved/abc/"
