@@ -2,8 +2,8 @@
 
 Each test here runs finews under gunicorn (production settings, 2 workers) on
 its own PostgreSQL cluster and redis-server, started for this module on ports
-8160-8164 (OPS_LIVE_PORT_BASE moves them), and stops and starts them. Select
-with ``-m live``; they skip when the server binaries are missing, except in CI.
+8160-8164 (OPS_PROCS_PORT_BASE moves them), and stops and starts them. Select
+with ``-m processes``; they skip when the server binaries are missing, except in CI.
 """
 
 import contextlib
@@ -25,9 +25,12 @@ import pytest
 
 from tests.ops import procs
 
-pytestmark = pytest.mark.live
+pytestmark = pytest.mark.processes
 
-BASE_PORT = int(os.environ.get("OPS_LIVE_PORT_BASE", "8160"))
+# OPS_LIVE_PORT_BASE is the name before the launcher was renamed; still read.
+BASE_PORT = int(
+    os.environ.get("OPS_PROCS_PORT_BASE") or os.environ.get("OPS_LIVE_PORT_BASE") or "8160"
+)
 PG_PORT, REDIS_PORT, PORT_A, PORT_B = BASE_PORT, BASE_PORT + 1, BASE_PORT + 2, BASE_PORT + 3
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 
@@ -38,11 +41,11 @@ def stack():
     missing = procs.missing_tools()
     if missing:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"live tests need: {', '.join(missing)}")
-        pytest.skip(f"live tests need: {', '.join(missing)}")
+            pytest.fail(f"process tests need: {', '.join(missing)}")
+        pytest.skip(f"process tests need: {', '.join(missing)}")
     for port in (PG_PORT, REDIS_PORT, PORT_A, PORT_B):
         if procs.port_open(port):
-            pytest.fail(f"port {port} is taken; set OPS_LIVE_PORT_BASE to a free range")
+            pytest.fail(f"port {port} is taken; set OPS_PROCS_PORT_BASE to a free range")
     pg = procs.PostgresCluster(PG_PORT).init().start()
     redis = procs.RedisServer(REDIS_PORT).start()
     static_root = Path(tempfile.mkdtemp(prefix="finews-static-"))
