@@ -114,6 +114,10 @@ class Traffic(threading.Thread):
             i += 1
             time.sleep(0.02)
 
+    def wait_for_responses(self, count, timeout=60):
+        """Block until ``count`` responses have come back (a signal, not a sleep)."""
+        procs.wait_for(lambda: len(self.results) >= count, timeout, what=f"{count} responses")
+
     def stop(self):
         self.stopping.set()
         self.join(30)
@@ -136,7 +140,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
     assert procs.fetch(PORT_A, detail).status == 200
     traffic = Traffic(PORT_A, ["/", detail, category])
     traffic.start()
-    time.sleep(1)
+    traffic.wait_for_responses(3)
     stopped_at = time.monotonic()
     stack["pg"].stop("fast")
     try:
@@ -155,7 +159,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
         assert ready.status == 503
         assert "database" in ready.body
         assert procs.fetch(PORT_A, "/healthz").status == 200
-        time.sleep(2)
+        traffic.wait_for_responses(len(traffic.results) + 3)  # traffic during the outage
     finally:
         stack["pg"].start()
     restarted_at = time.monotonic()
@@ -166,7 +170,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
     )
     recovery_s = time.monotonic() - restarted_at
     assert recovered
-    time.sleep(1)
+    traffic.wait_for_responses(len(traffic.results) + 3)
     results = traffic.stop()
     during = [r for t, _, r in results if t >= stopped_at]
     statuses = {r.status for r in during}
@@ -320,19 +324,27 @@ def test_two_instances_share_publish_and_withdraw(stack, site_a, site_b):
 
 
 def _server_side_inode(client_port, server_port):
-    """The socket inode of the server end of our connection (from /proc/net/tcp)."""
+    """The socket inode of the server end of our connection (from /proc/net/tcp).
+
+    None until a worker has accept()ed it: a connection still waiting in the
+    listen backlog is listed with inode 0, which no process holds.
+    """
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         parts = line.split()
         local, remote, inode = parts[1], parts[2], parts[9]
         if (
             int(local.split(":")[1], 16) == server_port
             and int(remote.split(":")[1], 16) == client_port
+            and inode != "0"
         ):
             return inode
     return None
 
 
 def _worker_holding(inode, workers):
+    """The pid among ``workers`` holding socket ``inode`` open, or None."""
+    if inode is None:
+        return None
     for pid in workers:
         try:
             for fd in Path(f"/proc/{pid}/fd").iterdir():
@@ -354,15 +366,18 @@ def test_sigkill_mid_request_others_unaffected_master_replaces(stack, site_a):
     # Half a request: the worker that accepted it is blocked reading the rest.
     held = socket.create_connection(("127.0.0.1", PORT_A))
     held.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-    inode = procs.wait_for(
-        lambda: _server_side_inode(held.getsockname()[1], PORT_A), 5, what="server socket"
-    )
+    # The readiness signal is the accept() itself: until a worker takes the
+    # connection off the backlog (seconds on a loaded machine) no process holds
+    # it. The deadline only bounds a hang; it stays under GUNICORN_TIMEOUT (20s),
+    # after which the master would kill the blocked worker itself.
     victim = procs.wait_for(
-        lambda: _worker_holding(inode, workers_before), 5, what="the worker holding the request"
+        lambda: _worker_holding(_server_side_inode(held.getsockname()[1], PORT_A), workers_before),
+        15,
+        what="a worker accepting the held request",
     )
     traffic = Traffic(PORT_A, ["/", detail, category])
     traffic.start()
-    time.sleep(0.5)
+    traffic.wait_for_responses(3)
     os.kill(victim, signal.SIGKILL)
     held.settimeout(5)
     with contextlib.suppress(ConnectionResetError):
@@ -373,9 +388,8 @@ def test_sigkill_mid_request_others_unaffected_master_replaces(stack, site_a):
         15,
         what="the master replacing the killed worker",
     )
-    time.sleep(1)
+    traffic.wait_for_responses(len(traffic.results) + 3)
     results = traffic.stop()
-    assert results
     failed = [(path, r.status, r.error) for _, path, r in results if r.status != 200]
     assert not failed, failed
     assert set(replaced) != set(workers_before)
