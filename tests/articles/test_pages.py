@@ -10,11 +10,9 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_category
+from tests.factories import BEIJING, make_article, make_category
 
 pytestmark = pytest.mark.django_db
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class TestPublicUrls:
