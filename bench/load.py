@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.ops import live
+from tests.ops import procs
 
 MIX_CODE = """
 from django.conf import settings
@@ -66,7 +66,7 @@ end
 
 def mix_paths(env):
     """The pages the load mix requests, read from the seeded database."""
-    return [p for p in live.orm(env, MIX_CODE).split() if p.startswith("/")]
+    return [p for p in procs.orm(env, MIX_CODE).split() if p.startswith("/")]
 
 
 def write_mix_script(path, paths):
@@ -110,18 +110,18 @@ def main(argv=None):
     parser.add_argument("--port-base", type=int, default=8165)
     args = parser.parse_args(argv)
 
-    missing = live.missing_tools() + ([] if shutil.which("wrk") else ["wrk (apt-get install wrk)"])
+    missing = procs.missing_tools() + ([] if shutil.which("wrk") else ["wrk (apt-get install wrk)"])
     if missing:
         sys.exit(f"bench/load.py needs: {', '.join(missing)}")
 
     pg_port, redis_port, app_port = args.port_base, args.port_base + 1, args.port_base + 2
-    pg = live.PostgresCluster(pg_port).init().start()
-    redis = live.RedisServer(redis_port).start()
+    pg = procs.PostgresCluster(pg_port).init().start()
+    redis = procs.RedisServer(redis_port).start()
     static_root = Path(tempfile.mkdtemp(prefix="finews-static-"))
     workdir = Path(tempfile.mkdtemp(prefix="finews-load-"))
     server = None
     try:
-        env = live.site_env(
+        env = procs.site_env(
             database_url=pg.url("finews_load"),
             redis_url=redis.url(0),
             static_root=static_root,
@@ -129,19 +129,19 @@ def main(argv=None):
             LOG_LEVEL="WARNING",
         )
         pg.createdb("finews_load")
-        live.manage(env, "migrate", "--noinput")
-        live.manage(env, "collectstatic", "--noinput")
-        live.manage(env, "seed_demo", "--articles", str(args.articles))
+        procs.manage(env, "migrate", "--noinput")
+        procs.manage(env, "collectstatic", "--noinput")
+        procs.manage(env, "seed_demo", "--articles", str(args.articles))
         paths = mix_paths(env)
         script = write_mix_script(workdir / "mix.lua", paths)
-        server = live.Gunicorn(app_port, env, workers=args.workers).start()
+        server = procs.Gunicorn(app_port, env, workers=args.workers).start()
         for _ in range(3):  # every worker imports, connects and fills caches first
             for path in paths:
-                response = live.fetch(app_port, path)
+                response = procs.fetch(app_port, path)
                 if response.status != 200:
                     sys.exit(f"warm-up: {path} answered {response.status}")
         workers = server.workers_pids()
-        rss_before = {pid: live.rss_kib(pid) for pid in workers}
+        rss_before = {pid: procs.rss_kib(pid) for pid in workers}
         command = [
             "wrk",
             f"-t{args.threads}",
@@ -163,14 +163,14 @@ def main(argv=None):
                 wrk.wait(timeout=10)
                 break
             except subprocess.TimeoutExpired:
-                samples.append(sum(live.rss_kib(pid) for pid in server.workers_pids()))
+                samples.append(sum(procs.rss_kib(pid) for pid in server.workers_pids()))
         stdout = wrk.stdout.read()
         if wrk.returncode:
             sys.exit(f"wrk failed ({wrk.returncode}):\n{stdout}")
         result = subprocess.CompletedProcess(command, wrk.returncode, stdout, "")
         print(result.stdout)
         workers_after = server.workers_pids()
-        rss_after = {pid: live.rss_kib(pid) for pid in workers_after}
+        rss_after = {pid: procs.rss_kib(pid) for pid in workers_after}
         figures = parse_wrk(result.stdout)
     finally:
         if server:

@@ -18,5 +18,5 @@ CACHES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Tests read response.context, which a page served from the cache does not
-# have; the page cache is on in tests/test_page_cache.py, which tests it.
+# have; the page cache is on in tests/ops/test_page_cache.py, which tests it.
 PAGE_CACHE_ENABLED = False

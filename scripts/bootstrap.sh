@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Create .venv and install the project's dependencies; re-runs are cheap (a stamp
-# of pyproject.toml decides whether pip has anything to do).
+# Create .venv and install the project's dependencies at the versions pinned in
+# requirements.lock (made from pyproject.toml's ranges by `make lock`), then the
+# project itself without dependencies. Re-runs are cheap: a stamp of
+# pyproject.toml and requirements.lock decides whether pip has anything to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,10 +29,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.finews-deps
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "Installing dependencies into .venv"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar on ".[dev]"
+  echo "Installing dependencies into .venv (pinned in requirements.lock)"
+  pip=(.venv/bin/python -m pip --disable-pip-version-check)
+  "${pip[@]}" install --upgrade pip
+  "${pip[@]}" install --requirement requirements.lock
+  "${pip[@]}" install --no-deps .
   echo "$want" >"$stamp"
 fi

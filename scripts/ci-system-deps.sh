@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the tests need: Debian's Chromium and CJK fonts (browser tests),
-# PostgreSQL server binaries, redis-server and wrk (tests/ops/test_live.py starts
+# PostgreSQL server binaries, redis-server and wrk (tests/ops/test_processes.py starts
 # its own PostgreSQL cluster, Redis and gunicorn; bench/load.py uses wrk).
 # Installed only when missing; needs root (CI runs as root).
 set -euo pipefail

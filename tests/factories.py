@@ -2,10 +2,14 @@
 
 import itertools
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from articles.models import Article, Category
+
+# The site's zone (settings.TIME_ZONE): what readers see, what feeds carry.
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 _counter = itertools.count(1)
 

@@ -1,10 +1,8 @@
 """Users in the newsroom roles (the groups made by the migration), for admin tests."""
 
-import importlib
-
 from django.contrib.auth.models import Group, Permission, User
 
-from articles.roles import CHIEF, EDITOR
+from articles.roles import CHIEF, EDITOR, PERMISSIONS
 
 
 def make_user(username, role=None, *, is_staff=True):
@@ -16,7 +14,7 @@ def make_user(username, role=None, *, is_staff=True):
 
 
 def _role_group(name):
-    """The role's group; rebuilt from the migration's lists when a flush removed it.
+    """The role's group; rebuilt from articles.roles when a flush removed it.
 
     A transactional test (live_server, browser) ends with a flush that empties
     every table; permissions come back (post_migrate) but the groups the data
@@ -24,13 +22,11 @@ def _role_group(name):
     """
     group = Group.objects.filter(name=name).first()
     if group is None:
-        migration = importlib.import_module("articles.migrations.0002_editorial_workflow")
-        wanted = migration.EDITOR_PERMISSIONS if name == EDITOR else migration.CHIEF_PERMISSIONS
         group = Group.objects.create(name=name)
         group.permissions.add(
             *(
                 Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in wanted
+                for app, codename in PERMISSIONS[name]
             )
         )
     return group

@@ -134,7 +134,7 @@ def article_cards(articles, show_category=True):
 
     Built in Python: an ``{% include %}`` per card cost about a quarter of a
     list page's time. ``show_category=False`` leaves out the category link.
-    tests/test_cards.py pins the output (escaping, Beijing time, cut summaries).
+    tests/articles/test_cards.py pins the output (escaping, Beijing time, cut summaries).
     """
     now = timezone.now()
     return mark_safe(  # noqa: S308 (every value above is escaped)

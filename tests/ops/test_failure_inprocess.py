@@ -1,4 +1,4 @@
-"""Failure answers without real outages (the real ones are in test_live.py)."""
+"""Failure answers without real outages (the real ones are in test_processes.py)."""
 
 import pytest
 from django.db import InterfaceError, OperationalError

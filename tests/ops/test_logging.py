@@ -2,8 +2,10 @@
 
 import json
 import logging
+from types import SimpleNamespace
 
 import pytest
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
@@ -17,7 +19,16 @@ def _boom(request):
     raise ValueError("kaputt-ops-7731")
 
 
-urlpatterns = [path("boom/", _boom)]
+# The clock RequestLogMiddleware reads, frozen; only the view below moves it.
+_clock = [1000.0]
+
+
+def _takes_a_quarter_second(request):
+    _clock[0] += 0.25
+    return HttpResponse("langsam-ops-2204")
+
+
+urlpatterns = [path("boom/", _boom), path("slow/", _takes_a_quarter_second)]
 with_boom = override_settings(ROOT_URLCONF="tests.ops.test_logging")
 
 
@@ -41,8 +52,24 @@ def test_each_request_logs_one_line(client, caplog):
     assert record.method == "GET"
     assert record.path == article.get_absolute_url()
     assert record.status == 200
-    assert record.duration_ms >= 0
     assert response["X-Request-ID"] and len(response["X-Request-ID"]) == 32
+
+
+@with_boom
+def test_duration_is_the_time_the_view_took(client, caplog, monkeypatch):
+    """duration_ms is the time spent handling the request, in milliseconds."""
+    monkeypatch.setattr("ops.middleware.time", SimpleNamespace(monotonic=lambda: _clock[0]))
+    logger = logging.getLogger("finews.request")  # it does not propagate to caplog's root
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="finews.request"):
+            response = client.get("/slow/")
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert response.content == b"langsam-ops-2204"
+    (record,) = _request_records(caplog)
+    assert record.duration_ms == 250.0
+    assert record.getMessage() == "GET /slow/ 200 250.0ms"
 
 
 def test_sane_incoming_request_id_is_kept(client):

@@ -17,11 +17,11 @@ from jekyll.management.commands.import_jekyll import HOLD_ENV
 from jekyll.models import CategoryAlias, ImportedPost
 from jekyll.parser import BEIJING
 from tests.factories import make_article, make_category
-from tests.jekyll_helpers import Archive, post_text, run_import, summary_counts
+from tests.jekyll.helpers import Archive, post_text, run_import, summary_counts
 
 pytestmark = pytest.mark.django_db
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 NW_SLUG = "nw202205192385065243"
 
 

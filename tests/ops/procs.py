@@ -4,7 +4,7 @@ Each helper starts its own server on a given port, under a temporary directory,
 and can stop and start it again: a PostgreSQL cluster (initdb / pg_ctl from
 Debian's /usr/lib/postgresql/<version>/bin, run as the ``postgres`` user when
 we are root, because initdb refuses root), a redis-server, and gunicorn running
-finews with production settings. Used by tests/ops/test_live.py and
+finews with production settings. Used by tests/ops/test_processes.py and
 bench/load.py; nothing here is imported by the site.
 """
 
@@ -27,7 +27,7 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 
 
 def missing_tools():
-    """What the live helpers need and cannot find, as a readable list."""
+    """What these helpers need and cannot find, as a readable list."""
     missing = []
     if not pg_bindir():
         missing.append("PostgreSQL server binaries (apt-get install postgresql)")

@@ -1,4 +1,4 @@
-"""A URLconf with the article page elsewhere, for tests/test_cards.py."""
+"""A URLconf with the article page elsewhere, for tests/articles/test_cards.py."""
 
 from django.urls import include, path
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from articles.slug_urls import slug_url
-from tests.factories import make_article, make_category
+from tests.factories import BEIJING, make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,6 @@ LISTING = Template('{% include "articles/_article_list.html" %}')
 
 def _articles():
     category = make_category(name='财经 <b>"来源"</b> & 公司', slug="cards-source")
-    shanghai = ZoneInfo("Asia/Shanghai")
     return [
         make_article(
             title='标题 <script>alert("x")</script> & 引号\'',
@@ -33,7 +32,7 @@ def _articles():
             title="长摘要文章",
             summary="很长的摘要。" * 40,
             category=category,
-            published_at=datetime(2026, 1, 1, 0, 0, tzinfo=shanghai) - timedelta(microseconds=1),
+            published_at=datetime(2026, 1, 1, 0, 0, tzinfo=BEIJING) - timedelta(microseconds=1),
         ),
         make_article(title="没有摘要", summary="", category=category),
         make_article(title="恰好一百二十字", summary="字" * 120, category=category),
@@ -120,7 +119,7 @@ def test_slug_url_refuses_what_reverse_refuses(slug):
         slug_url("articles:detail", slug)
 
 
-@override_settings(ROOT_URLCONF="tests.urls_moved")
+@override_settings(ROOT_URLCONF="tests.articles.urls_moved")
 def test_slug_url_follows_a_changed_urlconf():
     """Swapping the URLconf (as tests do) is seen: the pattern is derived again."""
     assert slug_url("articles:detail", "abc") == "/moved/abc/"

@@ -93,7 +93,7 @@ def test_force_login_and_client_login_are_not_throttled(client):
 
 def test_admin_path_comes_from_the_environment():
     """ADMIN_PATH=... moves the admin (and the preview) there; /admin/ is then no admin."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     code = (
         "import django; django.setup();"
         "from django.urls import reverse, resolve, Resolver404;"

@@ -2,7 +2,6 @@
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -10,11 +9,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.views import detail as views
-from tests.factories import make_article, make_category
+from tests.factories import BEIJING, make_article, make_category
 
 pytestmark = pytest.mark.django_db
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def beijing(*args):

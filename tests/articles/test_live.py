@@ -3,7 +3,6 @@
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -12,11 +11,10 @@ from django.utils import timezone
 
 from articles.live import LATEST_CAP
 from articles.models import Article
-from tests.factories import make_article, make_category
+from tests.factories import BEIJING, make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 LATEST = "/api/latest.json"
 
 

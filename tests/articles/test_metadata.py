@@ -4,16 +4,13 @@ import json
 import re
 from datetime import datetime
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_article, make_category
+from tests.factories import BEIJING, make_article, make_category
 
 pytestmark = pytest.mark.django_db
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class HeadParser(HTMLParser):

@@ -1,6 +1,6 @@
 """Public pages as readers see them: content, links, pagination, errors, query budgets."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
@@ -13,8 +13,6 @@ from articles.models import Article
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class TestPublicUrls:
@@ -43,8 +41,8 @@ class TestPublicUrls:
             assert response.status_code == 200
             assert "带中文标签的新闻" in response.content.decode()
 
-    def test_admin_path_is_configurable(self):
-        """The admin lives at ADMIN_PATH (default /admin/)."""
+    def test_admin_is_at_its_default_path(self):
+        """With ADMIN_PATH unset the admin is at /admin/, the path editors know."""
         assert reverse("admin:index") == "/admin/"
 
 
@@ -157,7 +155,7 @@ class TestListPages:
         assert client.get("/category/FTzhongwenwang/").status_code == 200
         assert client.get("/category/ftzhongwenwang/").status_code == 200
 
-    # ?page=%00 is refused as 400 before any view (tests/test_hardening_requests.py).
+    # ?page=%00 is refused as 400 before any view (tests/ops/test_hardening_requests.py).
     @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "9" * 30])
     def test_bad_page_numbers_are_404_not_500(self, client, page):
         """?page=abc, zero or past the end gives a 404 page, never a server error."""
@@ -247,12 +245,12 @@ class TestErrorPages:
         assert "Traceback" not in body
 
 
-def test_times_are_beijing_time():
-    """Settings fix the zone to Beijing, which templates use for display."""
-    from django.conf import settings
-
-    assert settings.TIME_ZONE == "Asia/Shanghai"
-    assert settings.USE_TZ is True
-    assert timezone.localtime(datetime(2022, 1, 1, tzinfo=BEIJING)).utcoffset() == timedelta(
-        hours=8
+def test_lists_show_beijing_time_across_midnight(client):
+    """A list shows a UTC time in Beijing time, on Beijing's date (17:30 UTC is 01:30 next day)."""
+    make_article(
+        title="跨午夜的新闻BJTm1", published_at=datetime(2022, 1, 1, 17, 30, 5, tzinfo=UTC)
     )
+    body = client.get(reverse("articles:home")).content.decode()
+    assert "跨午夜的新闻BJTm1" in body
+    assert 'datetime="2022-01-02T01:30:05+08:00"' in body
+    assert "2022-01-01T17:30" not in body

@@ -12,7 +12,7 @@ from taggit.models import Tag
 from articles.models import Article
 from jekyll import store
 from jekyll.models import ImportedPost
-from tests.jekyll_helpers import Archive, post_text, run_import, summary_counts
+from tests.jekyll.helpers import Archive, post_text, run_import, summary_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,16 @@
 """Scheduling: a published article with a future time appears at that minute, with no job."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_article, make_category
+from tests.factories import BEIJING, make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 DUE = datetime(2026, 3, 2, 9, 30, tzinfo=BEIJING)
 SCHEDULED_TITLE = "九点半上线的快讯SCHEDULEDpq4"
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import resolve
 
 from articles.models import Article
-from tests.jekyll_helpers import Archive, run_import
+from tests.jekyll.helpers import Archive, run_import
 
 pytestmark = pytest.mark.django_db
 

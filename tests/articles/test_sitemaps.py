@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ pytestmark = pytest.mark.django_db
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 UPDATED = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
+# 16:05:07 UTC is past midnight in Beijing: the date itself must change.
+PUBLISHED = datetime(2026, 3, 1, 16, 5, 7, tzinfo=UTC)
+PUBLISHED_BEIJING = "2026-03-02T00:05:07+08:00"
 
 
 def parse(response):
@@ -31,7 +35,9 @@ def locs(root):
 @pytest.fixture
 def site():
     category = make_category(name="地图来源", slug="mapsrc")
-    article = make_article(title="沪深两市成交额破万亿MAPa1", slug="map-a1", category=category)
+    article = make_article(
+        title="沪深两市成交额破万亿MAPa1", slug="map-a1", category=category, published_at=PUBLISHED
+    )
     article.tags.add("成交额")
     Article.objects.filter(pk=article.pk).update(updated_at=UPDATED)
     return article
@@ -51,13 +57,12 @@ class TestIndex:
 
     def test_index_lastmod_is_beijing_time(self, client, site):
         """The index gives each section's last change with +08:00."""
-        root = parse(client.get("/sitemap.xml"))
+        with time_machine.travel(UPDATED + timedelta(minutes=30), tick=False):
+            root = parse(client.get("/sitemap.xml"))
         lastmods = [el.findtext(f"{SM}lastmod") for el in root.findall(f"{SM}sitemap")]
-        published = timezone.localtime(site.published_at).isoformat()
         edited = "2026-03-02T09:30:00+08:00"
         # Articles and news: the newest edit; categories and tags: the newest publication.
-        assert lastmods == [edited, published, published, edited]
-        assert published.endswith("+08:00")
+        assert lastmods == [edited, PUBLISHED_BEIJING, PUBLISHED_BEIJING, edited]
 
     def test_article_sitemaps_split_at_50000(self, client, monkeypatch):
         """Article sitemaps hold 50,000 URLs each; more articles make more pages in the index."""
@@ -113,12 +118,12 @@ class TestSections:
 class TestNewsSitemap:
     def test_recent_articles_with_news_tags(self, client):
         """Articles of the last 48 hours appear with publication, zh-cn, date and title."""
-        when = timezone.now() - timedelta(hours=47)
-        make_article(title="北向资金净买入NEWSa1", slug="news-a1", published_at=when)
+        make_article(title="北向资金净买入NEWSa1", slug="news-a1", published_at=PUBLISHED)
         make_article(
-            title="两天前的旧闻OLDb2", slug="news-b2", published_at=when - timedelta(hours=2)
+            title="两天前的旧闻OLDb2", slug="news-b2", published_at=PUBLISHED - timedelta(hours=2)
         )
-        response = client.get("/sitemap-news.xml")
+        with time_machine.travel(PUBLISHED + timedelta(hours=47), tick=False):
+            response = client.get("/sitemap-news.xml")
         root = parse(response)
         assert b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' in response.content
         (url,) = root.findall(f"{SM}url")
@@ -127,9 +132,7 @@ class TestNewsSitemap:
         assert news.findtext(f"{NEWS}publication/{NEWS}name") == "金融消息"
         assert news.findtext(f"{NEWS}publication/{NEWS}language") == "zh-cn"
         assert news.findtext(f"{NEWS}title") == "北向资金净买入NEWSa1"
-        expected = timezone.localtime(when).isoformat()
-        assert news.findtext(f"{NEWS}publication_date") == expected
-        assert expected.endswith("+08:00")
+        assert news.findtext(f"{NEWS}publication_date") == PUBLISHED_BEIJING
 
     @override_settings(NEWS_PUBLICATION_NAME="测试财经日报")
     def test_publication_name_comes_from_settings(self, client):
