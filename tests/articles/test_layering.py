@@ -59,7 +59,7 @@ print(json.dumps({
 
 
 def _imported_by_models():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=root,
