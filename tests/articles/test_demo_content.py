@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import demo_data
-from articles.management.commands import seed_demo
+from articles import demo_data, demo_texts
 from articles.models import Article, Category
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ class TestQuickStartSeed:
 class TestSummaries:
     def test_corpus_summaries_are_plain_text(self, corpus_dir):
         """Archive-sample summaries have no entities, source-link lines or Markdown back links."""
-        texts = seed_demo.corpus_texts(corpus_dir / "_posts")
+        texts = demo_texts.corpus_texts(corpus_dir / "_posts")
         assert len(texts) > 20
         for text in texts:
             assert "&lt;" not in text.summary and "&amp;" not in text.summary
@@ -74,5 +73,5 @@ class TestSummaries:
             "券商 &amp; 基金同日发布公告，市场关注度上升。\n",
             encoding="utf-8",
         )
-        (text,) = seed_demo.corpus_texts(posts)
+        (text,) = demo_texts.corpus_texts(posts)
         assert text.summary == "券商 & 基金同日发布公告，市场关注度上升。"

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from articles import demo_data, textindex
-from articles.management.commands import seed_demo
+from articles import demo_data, demo_texts, textindex
 from articles.models import Article, Category, TaggedArticle
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def own_texts(monkeypatch, tmp_path):
     """Seed from the project's sample texts, one of them carrying a script."""
-    monkeypatch.setattr(seed_demo, "CORPUS_POSTS", tmp_path / "no-corpus")
+    monkeypatch.setattr(demo_texts, "CORPUS_POSTS", tmp_path / "no-corpus")
     stories = [
         *demo_data.STORIES,
         ("带脚本的样本SCRIPTq1", "摘要", "<p>正文</p><script>alert('seed-xss')</script>"),
@@ -75,7 +74,7 @@ class TestSeedDemo:
 
     def test_corpus_texts_are_used_when_present(self, corpus_dir):
         """With the archive sample beside the project, its titles are what gets seeded."""
-        texts = seed_demo.corpus_texts(corpus_dir / "_posts")
+        texts = demo_texts.corpus_texts(corpus_dir / "_posts")
         assert len(texts) > 20
         call_command("seed_demo", articles=30, stdout=None)
         titles = set(Article.objects.values_list("title", flat=True))

@@ -15,24 +15,26 @@ On PostgreSQL the rows go in with COPY; elsewhere with batched bulk_create.
 import itertools
 import random
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo_data, textindex
+from articles import demo_data
+from articles.demo_texts import (
+    MEDIA_WORDS,
+    PLACES,
+    TOPICS,
+    sample_texts,
+    search_line,
+    zipf_cumulative,
+)
 from articles.models import Article, Category, TaggedArticle
-from articles.sanitize import sanitize_html
 from articles.signals import content_changed
-from jekyll.parser import ParseError, parse_post
 
-CORPUS_POSTS = settings.BASE_DIR.parent / "shared" / "corpus" / "finews-jekyll" / "_posts"
 MAX_CATEGORIES = 2000
 MAX_TAGS = 3000
 # Newest to oldest, articles are this far apart at most (closer for big archives,
@@ -41,69 +43,6 @@ MAX_STEP = timedelta(minutes=7)
 SPAN = timedelta(days=4 * 365)
 DRAFT_SHARE = 0.01
 BATCH = 5000
-
-MEDIA_WORDS = [
-    "日报",
-    "财经",
-    "证券报",
-    "时报",
-    "商报",
-    "晚报",
-    "经济观察",
-    "金融网",
-    "快讯",
-    "周刊",
-]
-PLACES = ["北京", "上海", "深圳", "广州", "杭州", "成都", "武汉", "南京", "重庆", "天津"]
-TOPICS = ["银行", "基金", "债券", "汇率", "期货", "保险", "地产", "新能源", "芯片", "消费"]
-
-
-@dataclass(frozen=True)
-class Text:
-    title: str
-    summary: str
-    body: str
-    # The summary's and body's lines of Article.search_text, segmented once.
-    search_lines: str = ""
-
-
-def search_line(text):
-    """One line of the stored search text, as articles/textindex.py document_text() writes it."""
-    return " " + " ".join(textindex.segment(text)) + " "
-
-
-def corpus_texts(posts_dir=None):
-    """Title, summary and body of each post in the archive sample (empty if absent).
-
-    Read by the importer's own parser, so summaries are what an import stores:
-    plain text, without source-link lines or back links, entities decoded.
-    """
-    posts_dir = Path(posts_dir or CORPUS_POSTS)
-    texts = []
-    for path in sorted(posts_dir.glob("*.md")) if posts_dir.is_dir() else []:
-        try:
-            record = parse_post(path.name, path.read_text(encoding="utf-8", errors="replace"))
-        except ParseError:
-            continue
-        if record.body.strip():
-            texts.append(Text(record.title[:250], record.summary[:120], record.body))
-    return texts
-
-
-def sample_texts():
-    """The texts to draw from, each body sanitized once here (the texts repeat)."""
-    raw = corpus_texts() or [Text(*story) for story in demo_data.STORIES]
-    texts = []
-    for text in raw:
-        body = sanitize_html(text.body)
-        lines = search_line(text.summary) + "\n" + search_line(textindex.plain_text(body))
-        texts.append(Text(text.title, text.summary, body, lines))
-    return texts
-
-
-def zipf_cumulative(n):
-    """Cumulative weights 1/rank: a long tail where rank 1 holds over 10% (n <= 2000)."""
-    return list(itertools.accumulate(1 / rank for rank in range(1, n + 1)))
 
 
 class Command(BaseCommand):
