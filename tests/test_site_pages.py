@@ -172,3 +172,24 @@ class TestFooter:
         response = client.get(article.get_absolute_url())
         assert response.status_code == 410
         assert DISCLAIMER in response.content.decode()
+
+
+class TestShare:
+    def test_article_page_has_a_plain_share_link(self, client, site_news):
+        """Without JavaScript the share block is a plain link to the article's canonical URL."""
+        body = client.get("/news/foot-a1/").content.decode()
+        share = body[body.index('<p class="share"') :]
+        share = share[: share.index("</p>")]
+        assert 'href="http://testserver/news/foot-a1/"' in share
+        assert "本文链接" in share
+        # The buttons need JavaScript: hidden until share.js shows them.
+        assert '<button class="share-copy" type="button" hidden>复制链接</button>' in share
+        assert '<button class="share-native" type="button" hidden>' in share
+        assert 'src="/static/js/share.js"' in body
+
+    def test_no_third_party_script(self, client, site_news):
+        """Every script on the article page is served by the site itself."""
+        body = client.get("/news/foot-a1/").content.decode()
+        sources = [part.split('"', 1)[0] for part in body.split('<script src="')[1:]]
+        assert sources
+        assert all(src.startswith("/static/") for src in sources), sources
