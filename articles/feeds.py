@@ -1,12 +1,15 @@
-"""RSS 2.0 and Atom feeds: the whole site, each category and each tag.
+"""RSS 2.0 and Atom feeds: the whole site, each category, each tag and each search.
 
 Items are the newest published articles (the publish gate), with the full body
 (sanitized when it was saved) as content, dates in Beijing time (+08:00) and
 the article's permanent URL as the guid.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from articles import search
 from articles.models import Article, Category
 from articles.tag_links import public_tags
 
@@ -177,4 +181,48 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
+    feed_type = AtomWithContent
+
+
+class SearchFeed(LatestArticlesFeed):
+    """/search/rss/?q=: a keyword alert without an account.
+
+    The newest FEED_ITEMS published articles matching every word of the query,
+    newest first: the same cleaning, words and matching as the search page
+    (articles/search.py), over no more than its window. A query with no
+    searchable word is a 400 with a line saying so, not an empty feed that
+    looks as if nothing matched.
+    """
+
+    def __call__(self, request, *args, **kwargs):
+        query = search.clean_query(request.GET.get("q", ""))
+        words = search.query_words(query)
+        if not words:
+            return HttpResponseBadRequest(
+                "搜索订阅需要关键词：请在 q 参数中给出要订阅的词，例如 ?q=银行。\n",
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().__call__(request, *args, query=query, words=words, **kwargs)
+
+    def get_object(self, request, query, words):
+        return {"query": query, "words": words}
+
+    def title(self, obj=None):
+        return f"搜索：{obj['query']} · {settings.SITE_NAME}"
+
+    def description(self, obj=None):
+        return f"{settings.SITE_NAME}中包含“{obj['query']}”的最新财经新闻。"
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return f"{reverse('articles:search')}?{urlencode({'q': obj['query']})}"
+
+    def items(self, obj=None):
+        articles = Article.objects.published().select_related("category").prefetch_related("tags")
+        count = min(FEED_ITEMS, settings.SEARCH_WINDOW)
+        return list(search.matching(articles.defer("search_text"), obj["words"])[:count])
+
+
+class SearchAtomFeed(SearchFeed):
     feed_type = AtomWithContent

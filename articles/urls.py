@@ -20,6 +20,10 @@ urlpatterns = [
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     # Search, feeds, sitemaps
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/rss/", feeds.SearchFeed(), name="search_feed_rss"),
+    path("search/atom/", feeds.SearchAtomFeed(), name="search_feed_atom"),
+    path("feeds/", views.FeedsView.as_view(), name="feeds"),
+    path("about/", views.AboutView.as_view(), name="about"),
     path("feed/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category_feed_rss"),

@@ -86,6 +86,8 @@ LIST_SURFACES = {
     "category_feed_atom": lambda a: reverse("articles:category_feed_atom", args=["matrix"]),
     "tag_feed_rss": lambda a: reverse("articles:tag_feed_rss", args=["矩阵标签"]),
     "tag_feed_atom": lambda a: reverse("articles:tag_feed_atom", args=["矩阵标签"]),
+    "search_feed_rss": lambda a: reverse("articles:search_feed_rss") + "?q=降准",
+    "search_feed_atom": lambda a: reverse("articles:search_feed_atom") + "?q=降准",
     "sitemap_news": lambda a: reverse("articles:sitemap_news"),
     "archive_year": lambda a: _archive("year", a["published"]),
     "archive_month": lambda a: _archive("month", a["published"]),
