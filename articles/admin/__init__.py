@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from articles import history
 from articles.admin.actions import ArticleActionsMixin
-from articles.admin.filters import StatusFilter
+from articles.admin.filters import ArticleChangeList, StatusFilter
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.views import ArticleViewsMixin
 from articles.models import Article, Category
@@ -83,6 +83,9 @@ class ArticleAdmin(ArticleActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     class Media:
         js = ["js/admin-tags.js"]
         css = {"all": ["css/admin-editorial.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     # --- permissions -----------------------------------------------------
 
