@@ -316,6 +316,59 @@ def test_two_instances_share_publish_and_withdraw(stack, site_a, site_b):
         assert marker not in live.fetch(port, "/").body
 
 
+def test_lost_invalidation_is_reported_and_bounded(stack):
+    """Withdrawn via a host that cannot reach Redis: the editor is warned; the other host's
+    stale page lasts at most PAGE_CACHE_MAX_AGE."""
+    dead_redis = BASE_PORT + 4
+    assert not live.port_open(dead_redis)
+    max_age = 10
+    env = {**stack["env"], "PAGE_CACHE_MAX_AGE": str(max_age)}
+    shared = live.Gunicorn(PORT_A, env).start()
+    cut_off = live.Gunicorn(PORT_B, {**env, "REDIS_URL": f"redis://127.0.0.1:{dead_redis}/0"})
+    cut_off.start()
+    try:
+        marker = f"失联撤稿检查{uuid.uuid4().hex[:6]}"
+        out = live.orm(
+            stack["env"],
+            "from articles.models import Article, Category; "
+            "a = Article.objects.create("
+            f"title='{marker}', body='<p>{marker}</p>', status='published', "
+            "category=Category.objects.first()); print(a.pk); print(a.get_absolute_url())",
+        )
+        pk, url = out.strip().splitlines()
+        editor = AdminSession(PORT_B).login("ops-editor", ADMIN_PASSWORD)
+        live.fetch(PORT_A, url)  # stored on the shared cache now, kept max_age seconds
+        assert live.fetch(PORT_A, url).header("X-Page-Cache") == "hit"
+
+        editor.action("withdraw", pk)
+        page = editor.get("/admin/articles/article/")
+        assert "未能通知缓存服务器" in page.body
+        assert live.fetch(PORT_B, url).status in {404, 410}
+
+        # The shared cache still holds the old version: A serves its stored page...
+        assert marker in live.fetch(PORT_A, url).body
+        # ...until PAGE_CACHE_MAX_AGE has passed since it was stored.
+        live.wait_for(
+            lambda: live.fetch(PORT_A, url).status in {404, 410},
+            max_age + 10,
+            interval=0.5,
+            what="the stale page's expiry",
+        )
+    finally:
+        cut_off.stop()
+        shared.stop()
+
+
+def test_redis_runs_with_the_shipped_memory_limit(stack):
+    """The live Redis is started from deploy/redis.conf: a memory limit and allkeys-lru."""
+    import redis
+
+    client = redis.Redis(port=REDIS_PORT)
+    assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
+    assert int(client.config_get("maxmemory")["maxmemory"]) == 512 * 1024 * 1024
+    client.close()
+
+
 def _server_side_inode(client_port, server_port):
     """The socket inode of the server end of our connection (from /proc/net/tcp)."""
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
