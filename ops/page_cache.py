@@ -48,7 +48,8 @@ def _is_anonymous(request):
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if key is None:
         return True
-    # One cache (or primary-key) lookup, the same the session middleware makes.
+    # One cache read with cached_db sessions (a primary-key query with db ones); for
+    # a logged-in visitor the session middleware reads it once more.
     session = import_module(settings.SESSION_ENGINE).SessionStore(key)
     if session.get(SESSION_KEY) is not None:
         return False
@@ -100,7 +101,10 @@ class PageCacheMiddleware:
             or not _is_anonymous(request)
         ):
             response = self.get_response(request)
-            if request.method in ("GET", "HEAD") and not _is_anonymous(request):
+            if (
+                request.method in ("GET", "HEAD")
+                and settings.SESSION_COOKIE_NAME in request.COOKIES
+            ):
                 patch_vary_headers(response, ["Cookie"])
             return response
 
