@@ -137,8 +137,9 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
     stopped_at = time.monotonic()
     stack["pg"].stop("fast")
     try:
-        # A path no cache can have seen: it must reach the database.
-        fresh = f"{category}?r={uuid.uuid4().hex}"
+        # A URL no cache can have seen: it must reach the database. (q is a
+        # parameter the page cache keys on; an unknown one would be ignored.)
+        fresh = f"{category}?q={uuid.uuid4().hex}"
         down = live.wait_for(
             lambda: (r := live.fetch(PORT_A, fresh)).status == 503 and r,
             10,
@@ -157,7 +158,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
         stack["pg"].start()
     restarted_at = time.monotonic()
     recovered = live.wait_for(
-        lambda: live.fetch(PORT_A, f"{category}?r={uuid.uuid4().hex}").status == 200,
+        lambda: live.fetch(PORT_A, f"{category}?q={uuid.uuid4().hex}").status == 200,
         10,
         what="recovery after PostgreSQL returned",
     )
@@ -189,7 +190,7 @@ def test_redis_stops_pages_still_served_from_the_database(stack, site_a):
         assert live.fetch(PORT_A, path).status == 200
     stack["redis"].stop()
     try:
-        for path in ("/", detail, category, "/category/", f"{category}?r={uuid.uuid4().hex}"):
+        for path in ("/", detail, category, "/category/", f"{category}?q={uuid.uuid4().hex}"):
             response = live.fetch(PORT_A, path)
             assert response.status == 200, (path, response.status, response.body[:200])
             assert response.elapsed < 5, (path, response.elapsed)
