@@ -11,12 +11,21 @@ The version state is ``(token, next_due)``: ``next_due`` is the publish time
 of the next scheduled article. A request that finds ``now >= next_due``
 renews the token, so a scheduled article appears the moment it is due.
 
+A lost renewal is never silent (issue 13 item 6): when the new token cannot
+be written (the shared cache unreachable), the failure is logged as an error,
+counted for the admin (``failures()``: the editor is warned), and the process
+keeps a pending flag: every later ``current()`` (every cached page asks) tries
+again until the write succeeds. Until then, other hosts may serve pages of the
+old token; the page cache stores them for at most ``PAGE_CACHE_MAX_AGE``.
+
 A leaf module: it imports no model. The model layer announces changes
 (articles/signals.py, wired in articles/listeners.py) and supplies the next
 due time through ``set_next_due_source()``.
 """
 
+import logging
 import secrets
+import threading
 import time
 
 from django.core.cache import cache
@@ -25,7 +34,28 @@ from django.utils import timezone
 
 VERSION_KEY = "finews:content-version"
 
+logger = logging.getLogger("finews.cache")
+
 _next_due_source = None
+# The state of a renewal this process could not write: retried by current().
+_pending = None
+
+
+class _Failures(threading.local):
+    count = 0
+
+
+_failures = _Failures()
+
+
+def failures():
+    """How many renewals this thread could not write so far (compare before and after a save)."""
+    return _failures.count
+
+
+def pending():
+    """True while a renewal of this process is still waiting to be written."""
+    return _pending is not None
 
 
 def set_next_due_source(source):
@@ -52,14 +82,17 @@ def current(state=None):
 
     ``state`` is the value of VERSION_KEY when the caller fetched it already.
     """
+    waiting = _pending
+    if waiting is not None:
+        state = _retry(waiting) or state
     if state is None:
         state = cache.get(VERSION_KEY)
     if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
-        state = _renew((), recompute=True)
+        state = _renew((), recompute=True, quiet=True)
     return state[0]
 
 
-def _renew(due, recompute):
+def _renew(due, recompute, quiet=False):
     """Store a new token; ``due``: publish times the write may have scheduled."""
     state = None if recompute else cache.get(VERSION_KEY)
     if state is None:
@@ -72,8 +105,43 @@ def _renew(due, recompute):
         times = [t for t in (state[1], *(d.timestamp() for d in due if d)) if t and t > now]
         next_due = min(times, default=None)
     state = (_token(), next_due)
-    cache.set(VERSION_KEY, state, None)
+    _store(state, quiet=quiet)
     return state
+
+
+def _store(state, *, quiet=False):
+    """Write the version state; on failure keep it as the pending renewal.
+
+    An editor's renewal that fails is also logged as an error and counted for
+    the admin's warning; a reader's (``quiet``: a retry, a due time reached)
+    only keeps the renewal pending.
+    """
+    global _pending
+    # A backend that hides its errors (ops/redis_cache.py) offers a set that does not.
+    write = getattr(cache, "set_or_raise", None) or cache.set
+    try:
+        write(VERSION_KEY, state, None)
+    except Exception as exc:  # whatever the backend raised, the token was not written
+        if not quiet:
+            _failures.count += 1
+            logger.error(
+                "content version not renewed, cached pages may be stale"
+                " (retried on the next request): %s: %s",
+                type(exc).__name__,
+                exc,
+            )
+        _pending = state
+        return False
+    if _pending is not None:
+        _pending = None
+        logger.warning("content version renewed after an earlier failure")
+    return True
+
+
+def _retry(waiting):
+    """Write the pending renewal (a fresh token, its next due time); None if it fails again."""
+    state = (_token(), waiting[1])
+    return state if _store(state, quiet=True) else None
 
 
 def renew(due=(), recompute=False):

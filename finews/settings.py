@@ -276,6 +276,22 @@ LIVE_CACHE_SECONDS = env.int("LIVE_CACHE_SECONDS", default=10)
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
 # Paths never cached besides the admin (health checks must reach the process).
 PAGE_CACHE_EXCLUDE = ["/healthz", "/readyz", "/static/", "/media/", "/api/v1/"]
+# The query parameters public pages read (pagination, search, /api/latest.json);
+# any other is dropped before the view runs, so it cannot add cache entries.
+# A view that reads a new parameter must be listed here.
+PAGE_CACHE_QUERY_PARAMS = [
+    "page",
+    "q",
+    "important",
+    "since",
+    "after_id",
+    "start",
+    "category",
+    "tag",
+]
+# The longest a stored page is served (seconds), even if the content version
+# could not be renewed (an unreachable cache during an edit).
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 
 # The push API for crawlers (ingest/api.py): requests a minute per token.
 INGEST_RATE_PER_MINUTE = env.int("INGEST_RATE_PER_MINUTE", default=60)

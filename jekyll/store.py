@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from articles.history import COMPARED_FIELDS
+from articles.history import COMPARED_FIELDS, record_versions
 from articles.models import Article, TaggedArticle
 from articles.sanitize import sanitize_html
 from jekyll.models import ImportedPost
@@ -128,6 +128,7 @@ def write(to_create, to_update, tag_links, import_rows):
     _write_articles(to_create, to_update)
     articles = {id(a): a for _, a, duplicate in import_rows if not duplicate}
     _write_tag_links(articles, {id(a) for a in to_create}, tag_links)
+    _write_versions(to_create, to_update, tag_links)
     _write_import_rows(import_rows)
 
 
@@ -147,6 +148,19 @@ def _write_articles(to_create, to_update):
         for article in to_update:
             article.updated_at = now
         Article.objects.bulk_update(to_update, [*FILE_FIELDS, "updated_at"])
+
+
+def _write_versions(to_create, to_update, tag_links):
+    """A version of each written article, as the file made it (one INSERT per kind).
+
+    Bulk writes send no save signal, so without this an imported article would
+    have no history until an editor saved it.
+    """
+    for articles, created, reason in ((to_create, True, "导入"), (to_update, False, "导入更新")):
+        for article in articles:
+            article._tag_names = [tag.name for tag in tag_links.get(id(article), ())]
+        if articles:
+            record_versions(articles, user=None, reason=reason, created=created)
 
 
 def _write_tag_links(articles, created, tag_links):

@@ -5,6 +5,8 @@ Selected in settings when REDIS_URL is set. Every caller of
 for free: a connection error or timeout is logged (at most once per
 ``LOG_EVERY`` seconds per process) and the operation answers as if the cache
 were empty, so the page is built from the database instead of failing.
+The one exception is ``set_or_raise()``, for the content version's token,
+whose loss must be known.
 
 After an error the process leaves Redis alone for ``PAUSE_AFTER_ERROR``
 seconds (answering misses at once), so a Redis that hangs rather than refuses
@@ -15,6 +17,7 @@ import functools
 import logging
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -125,3 +128,17 @@ class ResilientRedisCache(RedisCache):
     delete_many = _degrade(_nothing)(RedisCache.delete_many)
     incr = _degrade(_delta)(RedisCache.incr)
     clear = _degrade(_false)(RedisCache.clear)
+
+    def set_or_raise(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """``set()`` that raises when Redis cannot be reached, for a write whose loss matters.
+
+        The content version (articles/content_version.py) must know when its new
+        token was not stored. During the pause after an error it fails at once.
+        """
+        if time.monotonic() < ResilientRedisCache._paused_until.get(self._location, 0.0):
+            raise RedisConnectionError("Redis left alone after a recent error")
+        try:
+            return RedisCache.set(self, key, value, timeout, version)
+        except CACHE_ERRORS:
+            ResilientRedisCache._paused_until[self._location] = time.monotonic() + PAUSE_AFTER_ERROR
+            raise

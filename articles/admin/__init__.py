@@ -1,7 +1,8 @@
 """The editors' admin: categories and articles.
 
 The article admin is put together from its jobs: forms (forms.py), the status
-filter (filters.py), bulk actions (actions.py) and its own pages (views.py).
+filter (filters.py), bulk actions (actions.py), its own pages (views.py) and
+the warning when a save could not refresh the cached pages (notices.py).
 """
 
 from django.contrib import admin, messages
@@ -14,8 +15,9 @@ from django.utils.html import format_html
 
 from articles import history
 from articles.admin.actions import ArticleActionsMixin
-from articles.admin.filters import StatusFilter
+from articles.admin.filters import ArticleChangeList, StatusFilter
 from articles.admin.forms import ArticleAdminForm
+from articles.admin.notices import StaleNoticeMixin
 from articles.admin.views import ArticleViewsMixin
 from articles.models import Article, Category
 from articles.sanitize import removed_markup, sanitize_html
@@ -26,7 +28,7 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(StaleNoticeMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
@@ -41,7 +43,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
+class ArticleAdmin(StaleNoticeMixin, ArticleActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # The admin's formfield_for_dbfield replaces the form's formfield_callback.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -83,6 +85,9 @@ class ArticleAdmin(ArticleActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     class Media:
         js = ["js/admin-tags.js"]
         css = {"all": ["css/admin-editorial.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     # --- permissions -----------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.urls import path
 from taggit.models import Tag
 
 from articles import history
+from articles.admin.notices import warn_if_not_renewed
 from articles.models import Article
 from articles.tagging import parse_tags
 
@@ -29,7 +30,7 @@ class ArticleViewsMixin:
             path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
             path(
                 "<int:pk>/history/<int:version_id>/restore/",
-                wrap(self.restore_view),
+                wrap(warn_if_not_renewed(self.restore_view)),
                 name="articles_article_restore",
             ),
             path("tag-suggestions/", wrap(self.tag_suggestions_view), name="articles_tag_suggest"),

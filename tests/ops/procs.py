@@ -213,6 +213,8 @@ class RedisServer:
         self.proc = subprocess.Popen(
             [
                 "redis-server",
+                # The shipped settings (memory limit, eviction), then the test's own.
+                str(ROOT / "deploy" / "redis.conf"),
                 "--port",
                 str(self.port),
                 "--bind",

@@ -143,8 +143,8 @@ class TestInvalidation:
     def test_scheduled_article_appears_when_due(self, client):
         """A scheduled article shows up the moment it is due, though nothing was saved then."""
         make_article(title="早已发布EARLIERq8")
-        # Due well within the cache timeout: only the due check can make it appear.
-        due = timezone.now() + timedelta(seconds=90)
+        # Due well within PAGE_CACHE_MAX_AGE: only the due check can make it appear.
+        due = timezone.now() + timedelta(seconds=30)
         make_article(title="定时发布SCHEDULEDq8", published_at=due)
         assert "定时发布SCHEDULEDq8" not in client.get(HOME).content.decode()
         with time_machine.travel(due + timedelta(seconds=1), tick=False):
@@ -153,7 +153,7 @@ class TestInvalidation:
     @pytest.mark.parametrize("how", ["bulk_update", "update", "bulk_create"])
     def test_article_rescheduled_in_bulk_appears_when_due(self, client, how):
         """An article scheduled by a bulk path also appears the moment it is due."""
-        due = timezone.now() + timedelta(seconds=90)
+        due = timezone.now() + timedelta(seconds=30)
         if how == "bulk_create":
             Article.objects.bulk_create(
                 [
@@ -240,13 +240,6 @@ class TestWhoBypasses:
         make_article()
         admin_client.get(HOME)
         assert client.get(HOME)["X-Page-Cache"] == "miss"
-
-    def test_any_session_cookie_bypasses(self, client, settings):
-        """A visitor holding a session cookie gets a freshly rendered page."""
-        make_article()
-        client.get(HOME)
-        client.cookies[settings.SESSION_COOKIE_NAME] = "whatever"
-        assert not client.get(HOME).has_header("X-Page-Cache")
 
     def test_admin_and_health_paths_are_not_cached(self, client):
         """The admin login page is rendered every time (it carries a CSRF token)."""

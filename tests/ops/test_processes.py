@@ -144,8 +144,9 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
     stopped_at = time.monotonic()
     stack["pg"].stop("fast")
     try:
-        # A path no cache can have seen: it must reach the database.
-        fresh = f"{category}?r={uuid.uuid4().hex}"
+        # A URL no cache can have seen: it must reach the database. (q is a
+        # parameter the page cache keys on; an unknown one would be ignored.)
+        fresh = f"{category}?q={uuid.uuid4().hex}"
         down = procs.wait_for(
             lambda: (r := procs.fetch(PORT_A, fresh)).status == 503 and r,
             10,
@@ -164,7 +165,7 @@ def test_postgres_stops_under_traffic_styled_503_then_recovers(stack, site_a):
         stack["pg"].start()
     restarted_at = time.monotonic()
     recovered = procs.wait_for(
-        lambda: procs.fetch(PORT_A, f"{category}?r={uuid.uuid4().hex}").status == 200,
+        lambda: procs.fetch(PORT_A, f"{category}?q={uuid.uuid4().hex}").status == 200,
         10,
         what="recovery after PostgreSQL returned",
     )
@@ -196,7 +197,7 @@ def test_redis_stops_pages_still_served_from_the_database(stack, site_a):
         assert procs.fetch(PORT_A, path).status == 200
     stack["redis"].stop()
     try:
-        for path in ("/", detail, category, "/category/", f"{category}?r={uuid.uuid4().hex}"):
+        for path in ("/", detail, category, "/category/", f"{category}?q={uuid.uuid4().hex}"):
             response = procs.fetch(PORT_A, path)
             assert response.status == 200, (path, response.status, response.body[:200])
             assert response.elapsed < 5, (path, response.elapsed)
@@ -321,6 +322,59 @@ def test_two_instances_share_publish_and_withdraw(stack, site_a, site_b):
         assert gone.status in {404, 410}, (port, gone.status)
         assert marker not in gone.body
         assert marker not in procs.fetch(port, "/").body
+
+
+def test_lost_invalidation_is_reported_and_bounded(stack):
+    """Withdrawn via a host that cannot reach Redis: the editor is warned; the other host's
+    stale page lasts at most PAGE_CACHE_MAX_AGE."""
+    dead_redis = BASE_PORT + 4
+    assert not procs.port_open(dead_redis)
+    max_age = 10
+    env = {**stack["env"], "PAGE_CACHE_MAX_AGE": str(max_age)}
+    shared = procs.Gunicorn(PORT_A, env).start()
+    cut_off = procs.Gunicorn(PORT_B, {**env, "REDIS_URL": f"redis://127.0.0.1:{dead_redis}/0"})
+    cut_off.start()
+    try:
+        marker = f"失联撤稿检查{uuid.uuid4().hex[:6]}"
+        out = procs.orm(
+            stack["env"],
+            "from articles.models import Article, Category; "
+            "a = Article.objects.create("
+            f"title='{marker}', body='<p>{marker}</p>', status='published', "
+            "category=Category.objects.first()); print(a.pk); print(a.get_absolute_url())",
+        )
+        pk, url = out.strip().splitlines()
+        editor = AdminSession(PORT_B).login("ops-editor", ADMIN_PASSWORD)
+        procs.fetch(PORT_A, url)  # stored on the shared cache now, kept max_age seconds
+        assert procs.fetch(PORT_A, url).header("X-Page-Cache") == "hit"
+
+        editor.action("withdraw", pk)
+        page = editor.get("/admin/articles/article/")
+        assert "未能通知缓存服务器" in page.body
+        assert procs.fetch(PORT_B, url).status in {404, 410}
+
+        # The shared cache still holds the old version: A serves its stored page...
+        assert marker in procs.fetch(PORT_A, url).body
+        # ...until PAGE_CACHE_MAX_AGE has passed since it was stored.
+        procs.wait_for(
+            lambda: procs.fetch(PORT_A, url).status in {404, 410},
+            max_age + 10,
+            interval=0.5,
+            what="the stale page's expiry",
+        )
+    finally:
+        cut_off.stop()
+        shared.stop()
+
+
+def test_redis_runs_with_the_shipped_memory_limit(stack):
+    """The live Redis is started from deploy/redis.conf: a memory limit and allkeys-lru."""
+    import redis
+
+    client = redis.Redis(port=REDIS_PORT)
+    assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
+    assert int(client.config_get("maxmemory")["maxmemory"]) == 512 * 1024 * 1024
+    client.close()
 
 
 def _server_side_inode(client_port, server_port):
