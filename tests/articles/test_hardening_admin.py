@@ -4,9 +4,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.articles.test_admin_saves import change_url, form_as_shown
 from tests.factories import make_article
 from tests.roles import chief
-from tests.test_admin_saves import change_url, form_as_shown
 
 pytestmark = pytest.mark.django_db
 

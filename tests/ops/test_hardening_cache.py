@@ -124,7 +124,7 @@ class FlakyCache(LocMemCache):
 @pytest.fixture
 def flaky(settings, monkeypatch):
     settings.CACHES = {
-        "default": {"BACKEND": "tests.test_hardening_cache.FlakyCache", "LOCATION": "flaky-q6"}
+        "default": {"BACKEND": "tests.ops.test_hardening_cache.FlakyCache", "LOCATION": "flaky-q6"}
     }
     monkeypatch.setattr(FlakyCache, "down", False)
     # The flag is the process's; this test's failures must not outlive it.
