@@ -10,10 +10,11 @@ import difflib
 import html
 import re
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import Article, Category
+from articles.models import Article, Category, TaggedArticle
 from articles.tagging import parse_tags, tag_key, tags_for_names
 
 # Fields an editor compares, in the order of the form. The Jekyll importer compares
@@ -67,6 +68,33 @@ def record_versions(articles, *, user, reason, created=False):
             )
         )
     return HistoricalArticle.objects.bulk_create(rows, batch_size=500)
+
+
+def copy_initial_versions(first_id, last_id, *, reason):
+    """The first version (tags included) of articles ``first_id..last_id`` written by COPY.
+
+    Set-based, in batches of 50,000 ids: what record_versions() does row by row.
+    """
+    columns = [field.column for field in HistoricalArticle.tracked_fields]
+    history_table, links, tags = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (HistoricalArticle, TaggedArticle, Tag)
+    )
+    # Names from the models' own metadata; values are parameters.
+    copied, history = ", ".join(columns), ", ".join("a." + c for c in columns)
+    sql = f"""
+        INSERT INTO {history_table} ({copied}, history_date, history_change_reason,
+            history_type, history_user_id, tag_names)
+        SELECT {history}, now(), %s, '+', NULL, COALESCE((
+            SELECT string_agg(t.name, '、' ORDER BY t.name COLLATE "C")
+            FROM {links} l JOIN {tags} t ON t.id = l.tag_id
+            WHERE l.content_object_id = a.id
+        ), '')
+        FROM articles_article a WHERE a.id BETWEEN %s AND %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(first_id, last_id + 1, 50_000):
+            cursor.execute(sql, [reason, start, min(start + 49_999, last_id)])
 
 
 def _display(version, name):

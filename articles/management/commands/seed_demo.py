@@ -32,7 +32,7 @@ from articles.demo_texts import (
     search_line,
     zipf_cumulative,
 )
-from articles.history import HistoricalArticle, record_versions
+from articles.history import copy_initial_versions, record_versions
 from articles.models import Article, Category, TaggedArticle
 from articles.signals import content_changed
 
@@ -266,30 +266,7 @@ class Command(BaseCommand):
                 ):
                     copy.write_row(link)
         self.fill_derived_columns(first_id, last_id)
-        self.copy_versions(first_id, last_id)
-
-    def copy_versions(self, first_id, last_id):
-        """Each copied article's first version (tags included), set-based in batches."""
-        columns = [field.column for field in HistoricalArticle.tracked_fields]
-        history_table, links, tags = (
-            connection.ops.quote_name(model._meta.db_table)
-            for model in (HistoricalArticle, TaggedArticle, Tag)
-        )
-        # Names from the models' own metadata; values are parameters.
-        copied, history = ", ".join(columns), ", ".join("a." + c for c in columns)
-        sql = f"""
-            INSERT INTO {history_table} ({copied}, history_date, history_change_reason,
-                history_type, history_user_id, tag_names)
-            SELECT {history}, now(), %s, '+', NULL, COALESCE((
-                SELECT string_agg(t.name, '、' ORDER BY t.name COLLATE "C")
-                FROM {links} l JOIN {tags} t ON t.id = l.tag_id
-                WHERE l.content_object_id = a.id
-            ), '')
-            FROM articles_article a WHERE a.id BETWEEN %s AND %s
-        """  # noqa: S608
-        with connection.cursor() as cursor:
-            for start in range(first_id, last_id + 1, 50_000):
-                cursor.execute(sql, [VERSION_REASON, start, min(start + 49_999, last_id)])
+        copy_initial_versions(first_id, last_id, reason=VERSION_REASON)
 
     def fill_derived_columns(self, first_id, last_id):
         """Hook: fill columns computed from others for the rows just copied.
