@@ -37,7 +37,7 @@ FIELDS = (
     "important",
 )
 #: Fields only a trusted door (the archive importer) may set; the push API ignores them.
-TRUSTED_FIELDS = ("slug", "source_name")
+TRUSTED_FIELDS = ("slug", "source_name", "category_hint")
 
 
 def _limit(model, name):
@@ -69,6 +69,25 @@ class Invalid(Exception):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class CategoryHint:
+    """How a trusted door names an item's category, when its source does not.
+
+    The archive's old category slug (``alias``, kept in ``CategoryAlias`` so old
+    URLs keep working), the ``name`` and ``slug`` it should get, and when that
+    slug is taken by another publication: ``numbered`` (the slug itself is a
+    numbered variant: any holder is another publication), the ``base`` and the
+    first number ``start`` to try (``base-start``, ``base-start+1`` ...).
+    """
+
+    alias: str
+    name: str
+    slug: str
+    base: str
+    start: int = 2
+    numbered: bool = False
+
+
 @dataclass
 class Item:
     title: str
@@ -90,6 +109,7 @@ class Item:
     # the identity's source (``None``: the source).
     slug: str = ""
     source_name: str | None = None
+    category_hint: CategoryHint | None = None
 
     @property
     def shown_source(self):
@@ -125,8 +145,9 @@ class Item:
             self.kind,
             self.important,
         ]
-        if self.slug or self.source_name is not None:  # a trusted door's fields
-            data += [self.slug, self.source_name]
+        hint = self.category_hint
+        if self.slug or self.source_name is not None or hint:  # a trusted door's fields
+            data += [self.slug, self.source_name, hint and [hint.alias, hint.name]]
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -276,11 +297,12 @@ def read_item(data, now, *, trusted=False):
             errors["url"] = ["应为 http 或 https 网址。"]
     tags = _tags(data, errors)
     published_at = _published_at(data, now, errors)
-    slug, source_name = "", None
+    slug, source_name, hint = "", None, None
     if trusted:
         slug = _text(data, "slug", errors, max_length=SLUG_MAX).lower()
         if "source_name" in data:
             source_name = _single_line(_text(data, "source_name", errors, max_length=SOURCE_MAX))
+        hint = data.get("category_hint")
     if errors:
         raise Invalid(errors)
     return Item(
@@ -299,4 +321,5 @@ def read_item(data, now, *, trusted=False):
         dated=data.get("published_at") not in (None, ""),
         slug=slug,
         source_name=source_name,
+        category_hint=hint,
     )

@@ -199,12 +199,11 @@ class JekyllImporter:
     def _store(self, pending):
         """Hand the batch to the ingestion pipeline; record what became of each file."""
         items = [
-            store.archive_item(
-                p.record, self.categories.category_for(p.record.category, p.record.tags)
-            )
+            store.archive_item(p.record, self.categories.hint(p.record.category, p.record.tags))
             for p in pending
         ]
         results = ingest(items, origin=ORIGIN, trusted=True)
+        self.categories.count_new(result.article for result in results)
         import_rows = []
         for item, result in zip(pending, results, strict=True):
             if result.status == pipeline.REJECTED:

@@ -40,7 +40,7 @@ class Pending:
     known: ImportedPost | None
 
 
-def archive_item(record, category):
+def archive_item(record, category_hint):
     """A parsed post as an item for ``ingest()`` (a trusted door: it sets the slug).
 
     Identity is the old crawler's: eastmoney's id (the file name's, also the
@@ -54,7 +54,7 @@ def archive_item(record, category):
         "external_id": record.upstream_id,
         "source": ARCHIVE_SOURCE,
         "source_name": record.source_name,
-        "category": category.slug,
+        "category_hint": category_hint,
         "tags": [normalize_tag(name)[:TAG_MAX] for name in record.tags],
         "published_at": record.published_at.isoformat(),
         "slug": record.slug,
