@@ -203,7 +203,11 @@ class JekyllImporter:
             for p in pending
         ]
         results = ingest(items, origin=ORIGIN, trusted=True)
-        self.categories.count_new(result.article for result in results)
+        self.categories.count_new(
+            result.article
+            for result in results
+            if result.status in (pipeline.CREATED, pipeline.UPDATED)  # the others: deferred fields
+        )
         import_rows = []
         for item, result in zip(pending, results, strict=True):
             if result.status == pipeline.REJECTED:

@@ -42,6 +42,7 @@ class TestCorpus:
             "updated": 0,
             "unchanged": 0,
             "duplicate": 0,
+            "kept": 0,
             "failed": 0,
         }
         assert Article.objects.published().count() == posts
@@ -316,6 +317,7 @@ class TestIncremental:
             "updated": 1,
             "unchanged": 4,
             "duplicate": 0,
+            "kept": 0,
             "failed": 0,
         }
         first.refresh_from_db()
@@ -341,6 +343,20 @@ class TestIncremental:
         article = Article.objects.get()
         assert article.title == "新标题"
         assert article.status == Article.Status.DRAFT
+
+    def test_an_editors_change_is_kept(self, archive):
+        """A changed file does not overwrite an article an editor changed after the import."""
+        archive.post("540000000000000001", title="导入的标题")
+        run_import(archive.root)
+        article = Article.objects.get()
+        article.title = "编辑改的标题EDITORk1"
+        article.save()
+        archive.post("540000000000000001", title="文件又改了FILEk2")
+        out, _, code = run_import(archive.root)
+        assert code == 0
+        assert summary_counts(out)["kept"] == 1
+        assert "2021-12-08-540000000000000001.md: kept /news/540000000000000001/" in out
+        assert Article.objects.get().title == "编辑改的标题EDITORk1"
 
     def test_changed_tag_replaces_the_link(self, archive):
         """A file whose tag changed ends with the new tag only."""
