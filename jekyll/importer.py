@@ -58,14 +58,24 @@ class JekyllImporter:
         self.categories.read_pages()
         self._load_caches()
         files = iter_post_files(self.posts_dir, on_skipped=self._skipped)
+        # Changed files are written batch_size at a time, however sparse they are
+        # among the unchanged ones: a re-run with a few changes makes few batches.
+        changed = []
         for batch in batches(files, self.batch_size):
-            changed = self.changed_files(batch)
-            if changed:
-                self._import_changed(changed)
-                self._maybe_analyze()
+            changed += self.changed_files(batch)
+            while len(changed) >= self.batch_size:
+                self._write_changed(changed[: self.batch_size])
+                changed = changed[self.batch_size :]
             reset_queries()  # with DEBUG on, Django would keep every query of the run
             if self.progress:
                 self.progress(len(batch))
+        if changed:
+            self._write_changed(changed)
+
+    def _write_changed(self, changed):
+        self._import_changed(changed)
+        self._maybe_analyze()
+        reset_queries()
 
     def _skipped(self, rel, reason):
         self.report.files += 1
