@@ -36,6 +36,8 @@ FIELDS = (
     "kind",
     "important",
 )
+#: Fields only a trusted door (the archive importer) may set; the push API ignores them.
+TRUSTED_FIELDS = ("slug", "source_name", "category_hint")
 
 
 def _limit(model, name):
@@ -44,6 +46,7 @@ def _limit(model, name):
 
 TITLE_MAX = _limit(Article, "title")
 SOURCE_MAX = _limit(Article, "source_name")
+SLUG_MAX = _limit(Article, "slug")
 URL_MAX = _limit(Article, "source_url")
 CATEGORY_MAX = _limit(Category, "slug")
 EXTERNAL_ID_MAX = 200
@@ -66,6 +69,25 @@ class Invalid(Exception):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class CategoryHint:
+    """How a trusted door names an item's category, when its source does not.
+
+    The archive's old category slug (``alias``, kept in ``CategoryAlias`` so old
+    URLs keep working), the ``name`` and ``slug`` it should get, and when that
+    slug is taken by another publication: ``numbered`` (the slug itself is a
+    numbered variant: any holder is another publication), the ``base`` and the
+    first number ``start`` to try (``base-start``, ``base-start+1`` ...).
+    """
+
+    alias: str
+    name: str
+    slug: str
+    base: str
+    start: int = 2
+    numbered: bool = False
+
+
 @dataclass
 class Item:
     title: str
@@ -82,11 +104,23 @@ class Item:
     url_key: str = ""
     # False when the item gave no time: stamped on arrival; an update keeps the stored time.
     dated: bool = True
+    # Trusted doors only: the new article's slug (the archive's upstream id, so old
+    # URLs keep working; also an identity) and the source shown when it differs from
+    # the identity's source (``None``: the source).
+    slug: str = ""
+    source_name: str | None = None
+    category_hint: CategoryHint | None = None
+
+    @property
+    def shown_source(self):
+        return self.source if self.source_name is None else self.source_name
 
     @property
     def identities(self):
         """The keys that name this item's story, strongest first."""
         keys = []
+        if self.slug:
+            keys.append(("slug", self.slug))
         if self.external_id:
             keys.append(("id", self.source, self.external_id))
         if self.url_key:
@@ -111,6 +145,9 @@ class Item:
             self.kind,
             self.important,
         ]
+        hint = self.category_hint
+        if self.slug or self.source_name is not None or hint:  # a trusted door's fields
+            data += [self.slug, self.source_name, hint and [hint.alias, hint.name]]
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -225,8 +262,11 @@ def _tags(data, errors):
     return names
 
 
-def read_item(data, now):
-    """An ``Item`` from one incoming mapping, or ``Invalid`` with errors by field."""
+def read_item(data, now, *, trusted=False):
+    """An ``Item`` from one incoming mapping, or ``Invalid`` with errors by field.
+
+    ``trusted`` (the archive importer, never the push API) also reads TRUSTED_FIELDS.
+    """
     if not isinstance(data, dict):
         raise Invalid({"item": ["应为 JSON 对象。"]})
     errors = {}
@@ -257,6 +297,12 @@ def read_item(data, now):
             errors["url"] = ["应为 http 或 https 网址。"]
     tags = _tags(data, errors)
     published_at = _published_at(data, now, errors)
+    slug, source_name, hint = "", None, None
+    if trusted:
+        slug = _text(data, "slug", errors, max_length=SLUG_MAX).lower()
+        if "source_name" in data:
+            source_name = _single_line(_text(data, "source_name", errors, max_length=SOURCE_MAX))
+        hint = data.get("category_hint")
     if errors:
         raise Invalid(errors)
     return Item(
@@ -273,4 +319,7 @@ def read_item(data, now):
         important=important,
         url_key=url_key,
         dated=data.get("published_at") not in (None, ""),
+        slug=slug,
+        source_name=source_name,
+        category_hint=hint,
     )

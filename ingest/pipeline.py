@@ -27,6 +27,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.history import record_versions
 from articles.models import Article, TaggedArticle
 from articles.signals import content_changed
 from articles.tagging import tag_key
@@ -79,19 +80,20 @@ def count(results):
     return counts
 
 
-def ingest(items, *, origin, draft=False, now=None):
+def ingest(items, *, origin, draft=False, now=None, trusted=False):
     """Bring ``items`` (mappings, see ingest/items.py) in; one ``Result`` per item, in order.
 
     ``origin`` names the door (a token's name, ``jekyll``, a source); ``draft``
     makes new articles drafts for an editor to publish. Updates never change an
-    article's status.
+    article's status. ``trusted`` (the archive importer, never the push API) lets
+    items set the new article's slug and the source shown (``items.TRUSTED_FIELDS``).
     """
     now = now or timezone.now()
     results = [None] * len(items)
     valid = []
     for index, data in enumerate(items):
         try:
-            valid.append((index, read_item(data, now)))
+            valid.append((index, read_item(data, now, trusted=trusted)))
         except Invalid as error:
             results[index] = Result(REJECTED, errors=error.errors)
     for attempt in range(ATTEMPTS):
@@ -186,6 +188,13 @@ class _Batch:
             )
         self.by_id = {(r.source, r.external_id): r for r in records if r.external_id}
         self.by_url_key = {r.url_key: r for r in records if r.url_key}
+        slugs = {item.slug for item in items if item.slug}
+        self.by_slug = {}
+        if slugs:
+            self.by_slug = {
+                article.slug: article
+                for article in Article.objects.filter(slug__in=slugs).only(*article_fields)
+            }
         urls = {item.url for item in items if item.url}
         self.by_url = {}
         if urls:
@@ -203,14 +212,26 @@ class _Batch:
 
     def _decide(self, index, item, creates, updates):
         record = self._record_for(item)
-        article = record.article if record else self.by_url.get(item.url)
+        by_slug = self.by_slug.get(item.slug) if item.slug and record is None else None
+        article = record.article if record else by_slug or self.by_url.get(item.url)
         if article is None:
             creates.append((index, item))
             return
         source = record.source if record else article.source_name
         if article.status == Article.Status.WITHDRAWN:
             status = KEPT
-        elif source != item.source:
+        elif by_slug is not None:
+            # Its slug is the item's own (an archive post stored before the pipeline
+            # knew it): the same story from the same door, taken over unless edited.
+            status = KEPT if article.updated_by_id else UPDATED
+        elif source != item.source or (
+            record is not None
+            and record.external_id
+            and item.external_id
+            and record.external_id != item.external_id
+        ):
+            # Another source's article, or another item of this source (a
+            # republication under its own id) with the same original URL.
             status = DUPLICATE
         elif record is None:
             # Stored by another door before the pipeline knew it (the archive, an
@@ -255,17 +276,29 @@ class _Batch:
             [(self.results[index].article, item) for index, item, _ in updates],
             tags,
         )
+        self._record_versions(articles, [item for _, item in creates], created=True)
+        self._record_versions(updated, [item for _, item, _ in updates], created=False)
         self._write_records(creates, articles, updates)
         if articles or updated:
             due = [a.published_at for a in (*articles, *updated) if a.is_scheduled]
             content_changed.send(sender=Article, due=due)
+
+    def _record_versions(self, articles, items, *, created):
+        """A version of each written article as the item made it (bulk writes send no signal,
+        so without it an article that came in would have no history until an editor saved it)."""
+        for article, item in zip(articles, items, strict=True):
+            article._tag_names = list(item.tags)
+        if articles:
+            record_versions(
+                articles, user=None, reason="导入" if created else "导入更新", created=created
+            )
 
     def _new_article(self, item):
         article = Article(
             title=item.title,
             summary=item.summary,
             body=item.body,
-            source_name=item.source,
+            source_name=item.shown_source,
             source_url=self._source_url(item),
             category=self.categories.for_item(item),
             published_at=item.published_at,
@@ -273,6 +306,8 @@ class _Batch:
             important=item.important,
             status=Article.Status.DRAFT if self.draft else Article.Status.PUBLISHED,
         )
+        if item.slug:
+            article.slug = item.slug
         if item.url and article.source_url:
             self.by_url[item.url] = article  # a later item of the batch cannot take it too
         return article
@@ -288,7 +323,7 @@ class _Batch:
                 "title": item.title,
                 "summary": item.summary,
                 "body": item.body,
-                "source_name": item.source,
+                "source_name": item.shown_source,
                 "source_url": self._source_url(item, article) or article.source_url,
                 "category_id": self.categories.for_item(item).pk,
                 "published_at": item.published_at if item.dated else article.published_at,
@@ -364,7 +399,7 @@ class _Batch:
                     article=article,
                     source=item.source,
                     external_id=item.external_id,
-                    url_key=item.url_key,
+                    url_key=item.url_key if item.url_key not in self.by_url_key else "",
                 )
                 first.append(record)
             else:

@@ -1,28 +1,29 @@
-"""The archive's categories in the database: each old slug's Category, created on first sight."""
+"""The archive's categories as the old site named them: old slug -> the category it should be.
+
+Pure naming from the category pages and the posts' tags; ``ingest()`` finds or
+creates the category (``ingest.categories``, with the ``CategoryAlias``).
+"""
 
 from pathlib import Path
 
 from articles.models import Category
+from ingest.items import CategoryHint
 from jekyll import categories as cats
 from jekyll.discovery import scan
-from jekyll.models import CategoryAlias
 
 
 class CategoryMap:
-    """Old slug -> Category for one import (with the CategoryAlias rows that keep old URLs)."""
+    """Old slug -> ``CategoryHint`` for one import; counts the categories the import made."""
 
     def __init__(self, site_root, report):
         self.site_root = site_root
         self.report = report
         self.titles = {}  # old slug -> the category page's title
-        self._aliases = {}  # old slug -> Category
+        self._known = set()  # ids of the categories that exist
 
     def load(self):
-        """(Re)read the aliases from the database: at the start, and after a rollback."""
-        self._aliases = {
-            alias.old_slug: alias.category
-            for alias in CategoryAlias.objects.select_related("category")
-        }
+        """(Re)read which categories exist: at the start, and after a rollback."""
+        self._known = set(Category.objects.values_list("pk", flat=True))
 
     def read_pages(self):
         folder = self.site_root / "category" if self.site_root else None
@@ -40,37 +41,26 @@ class CategoryMap:
             if page:
                 self.titles[page[0]] = page[1]
 
-    def category_for(self, old_slug, tags):
-        """The Category for an old slug, created (with its alias) on first sight."""
-        category = self._aliases.get(old_slug)
-        if category is not None:
-            return category
+    def hint(self, old_slug, tags):
+        """How the category of ``old_slug`` is named, for ``ingest()`` to find or create it."""
         name = cats.category_name(old_slug, self.titles.get(old_slug), tags)
-        slug = cats.normalise_slug(old_slug)
+        slug = base = cats.normalise_slug(old_slug)
         # Old slugs differing only in case or punctuation (TechWeb, Techweb) were
         # different publications. Known from the category pages, they get numbered
         # slugs in a fixed order (techweb, techweb-2), whichever post comes first.
         rivals = sorted(s for s in self.titles if cats.normalise_slug(s) == slug)
         numbered = old_slug in rivals and rivals.index(old_slug) > 0
+        start = 2
         if numbered:
             slug = f"{slug[:95]}-{rivals.index(old_slug) + 1}"
-        category = Category.objects.filter(name=name).first()
-        if category is None:
-            category = Category.objects.filter(slug=slug).first()
-            if category is not None and (
-                numbered or category.jekyll_aliases.exclude(old_slug=old_slug).exists()
-            ):
-                # The slug belongs to another publication (another old slug, or an
-                # editor's category under a numbered slug): take the next free one.
-                category = None
-                base = cats.normalise_slug(old_slug)[:95]
-                n = rivals.index(old_slug) + 2 if numbered else 2
-                while Category.objects.filter(slug=f"{base}-{n}").exists():
-                    n += 1
-                slug = f"{base}-{n}"
-        if category is None:
-            category = Category.objects.create(name=name, slug=slug)
-            self.report.new_categories += 1
-        CategoryAlias.objects.create(old_slug=old_slug, category=category)
-        self._aliases[old_slug] = category
-        return category
+            start = rivals.index(old_slug) + 2
+        return CategoryHint(
+            alias=old_slug, name=name, slug=slug, base=base[:95], start=start, numbered=numbered
+        )
+
+    def count_new(self, articles):
+        """Count the categories of ``articles`` that did not exist before."""
+        for article in articles:
+            if article is not None and article.category_id not in self._known:
+                self._known.add(article.category_id)
+                self.report.new_categories += 1

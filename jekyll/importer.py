@@ -13,20 +13,22 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import DatabaseError, connection, reset_queries, transaction
-from taggit.models import Tag
 
 from articles.models import Article, TaggedArticle
-from articles.tagging import normalize_tag, tag_key
+from ingest import pipeline
+from ingest.models import IngestedItem
+from ingest.pipeline import ingest
 from jekyll import store
 from jekyll.category_map import CategoryMap
 from jekyll.checks import check_record
 from jekyll.discovery import batches, iter_post_files, locate_archive
 from jekyll.models import ImportedPost
-from jekyll.parser import TAG_MAX, TAGS_MAX, ParseError, parse_post
+from jekyll.parser import TAGS_MAX, ParseError, parse_post
 from jekyll.report import ImportReport
 
 DEFAULT_BATCH_SIZE = 500
 READER_THREADS = 8
+ORIGIN = "jekyll"  # the door, as ingest() records it
 
 
 class JekyllImporter:
@@ -37,7 +39,6 @@ class JekyllImporter:
         self.progress = progress  # called with the number of files just handled
         self.report = ImportReport()
         self.categories = CategoryMap(self.site_root, self.report)
-        self._tags = None  # tag_key(name) -> Tag
         self._next_analyze = 1000
 
     # --- the run -----------------------------------------------------------------
@@ -57,14 +58,24 @@ class JekyllImporter:
         self.categories.read_pages()
         self._load_caches()
         files = iter_post_files(self.posts_dir, on_skipped=self._skipped)
+        # Changed files are written batch_size at a time, however sparse they are
+        # among the unchanged ones: a re-run with a few changes makes few batches.
+        changed = []
         for batch in batches(files, self.batch_size):
-            changed = self.changed_files(batch)
-            if changed:
-                self._import_changed(changed)
-                self._maybe_analyze()
+            changed += self.changed_files(batch)
+            while len(changed) >= self.batch_size:
+                self._write_changed(changed[: self.batch_size])
+                changed = changed[self.batch_size :]
             reset_queries()  # with DEBUG on, Django would keep every query of the run
             if self.progress:
                 self.progress(len(batch))
+        if changed:
+            self._write_changed(changed)
+
+    def _write_changed(self, changed):
+        self._import_changed(changed)
+        self._maybe_analyze()
+        reset_queries()
 
     def _skipped(self, rel, reason):
         self.report.files += 1
@@ -102,32 +113,11 @@ class JekyllImporter:
             return
         self._next_analyze = written * 2
         with connection.cursor() as cursor:
-            for model in (ImportedPost, Article, TaggedArticle):
+            for model in (ImportedPost, IngestedItem, Article, TaggedArticle):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-    # --- tags ----------------------------------------------------------
 
     def _load_caches(self):
         self.categories.load()
-        # Every tag once, by the one identity rule (NFKC + case fold): the database
-        # cannot compare that way, and tags are few next to articles.
-        self._tags = {}
-        for tag in Tag.objects.order_by("pk").only("pk", "name", "slug").iterator():
-            self._tags.setdefault(tag_key(tag.name), tag)
-
-    def tags_for(self, names):
-        """One Tag per distinct name (``tag_key``), created on first sight."""
-        tags = {}
-        for raw in names:
-            name = normalize_tag(raw)[:TAG_MAX].strip()
-            if not name:
-                continue
-            key = tag_key(name)
-            tag = self._tags.get(key)
-            if tag is None:
-                tag = self._tags[key] = Tag.objects.create(name=name)
-            tags.setdefault(tag.pk, tag)
-        return list(tags.values())
 
     # --- one batch ---------------------------------------------------------------------
 
@@ -217,36 +207,38 @@ class JekyllImporter:
         return store.Pending(rel, stat.st_size, stat.st_mtime_ns, content_hash, record, known)
 
     def _store(self, pending):
-        identities = store.Identities(pending)
-        to_create, to_update, import_rows = [], [], []
-        tag_links = {}  # id(article) -> [Tag]
-        for item in pending:
-            record = item.record
-            category = self.categories.category_for(record.category, record.tags)
-            tags = self.tags_for(record.tags)
-            article, duplicate_of = identities.resolve(record)
-            if duplicate_of is not None:
+        """Hand the batch to the ingestion pipeline; record what became of each file."""
+        items = [
+            store.archive_item(p.record, self.categories.hint(p.record.category, p.record.tags))
+            for p in pending
+        ]
+        results = ingest(items, origin=ORIGIN, trusted=True)
+        self.categories.count_new(
+            result.article
+            for result in results
+            if result.status in (pipeline.CREATED, pipeline.UPDATED)  # the others: deferred fields
+        )
+        import_rows = []
+        for item, result in zip(pending, results, strict=True):
+            if result.status == pipeline.REJECTED:
+                self.report.failed.append((item.rel, store.rejection(result.errors)))
+                continue
+            duplicate = result.status == pipeline.DUPLICATE
+            if duplicate:
                 self.report.duplicate += 1
                 self.report.duplicates.append(
-                    (item.rel, f"source URL or id already belongs to /news/{duplicate_of.slug}/")
+                    (item.rel, f"source URL or id already belongs to /news/{result.article.slug}/")
                 )
-                import_rows.append((item, duplicate_of, True))
-                continue
-            values = store.file_values(record, category)
-            if article is None:
-                article = Article(slug=record.slug, status=Article.Status.PUBLISHED, **values)
-                to_create.append(article)
+            elif result.status == pipeline.CREATED:
                 self.report.new += 1
+            elif result.status == pipeline.UPDATED:
+                self.report.updated += 1
+            elif result.status == pipeline.KEPT:
+                self.report.kept += 1
+                self.report.notes.append(
+                    (item.rel, f"kept /news/{result.article.slug}/ as an editor left it")
+                )
             else:
-                changed = store.diff(article, values)
-                if changed:
-                    article.category = category
-                    to_update.append(article)
-                if changed or store.tags_differ(article, tags):
-                    self.report.updated += 1
-                else:
-                    self.report.unchanged += 1
-            identities.claim(record, article, created=article.pk is None)
-            tag_links[id(article)] = tags
-            import_rows.append((item, article, False))
-        store.write(to_create, to_update, tag_links, import_rows)
+                self.report.unchanged += 1
+            import_rows.append((item, result.article, duplicate))
+        store.write(import_rows)

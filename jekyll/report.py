@@ -9,6 +9,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    kept: int = 0  # an editor changed or withdrew the article: the file did not overwrite it
     failed: list = field(default_factory=list)  # (path, reason)
     duplicates: list = field(default_factory=list)  # (path, reason)
     notes: list = field(default_factory=list)  # (path, note): imported, but worth a look

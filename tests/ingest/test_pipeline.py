@@ -365,6 +365,33 @@ class TestIdentity:
         assert result.status == "updated"
         assert IngestedItem.objects.count() == 1
 
+    def test_other_id_same_url_is_a_duplicate_across_batches(self):
+        """A republication under its own id with a stored item's URL is a duplicate."""
+        [first] = ingest([flash(1)])
+        [second] = ingest([flash(2, url=flash(1)["url"], summary="【转载REPUBr9】转载。")])
+        assert second.status == "duplicate"
+        assert second.article.pk == first.article.pk
+        assert not Article.objects.filter(title__contains="REPUBr9").exists()
+
+    def test_trusted_fields_are_ignored_from_untrusted_doors(self):
+        """A pushed item cannot choose its slug, shown source or archive category."""
+        item = flash(1, slug="chosen-slug-SLUGx1", source_name="冒充来源FAKEs1")
+        item["category_hint"] = "not read"
+        [result] = ingest([item])
+        assert result.status == "created"
+        assert result.article.slug != "chosen-slug-slugx1"
+        assert result.article.source_name == "东方财富"
+
+    def test_trusted_door_sets_slug_and_shown_source(self):
+        """The archive's door keeps the old id as the slug; its slug is an identity too."""
+        item = flash(1, slug="NW2022TRUSTED", source_name="大众证券报")
+        [result] = ingest([item], trusted=True)
+        assert (result.article.slug, result.article.source_name) == ("nw2022trusted", "大众证券报")
+        IngestedItem.objects.all().delete()  # as if stored before the pipeline knew it
+        [again] = ingest([flash(1, slug="NW2022TRUSTED", title="改TITLEt2")], trusted=True)
+        assert again.status == "updated"
+        assert Article.objects.get().title == "改TITLEt2"
+
     def test_tag_identity_shared_with_admin(self):
         """Tags differing only in case or width are one tag."""
         ingest([{"title": "甲", "source": "甲报", "tags": ["ETF"]}])

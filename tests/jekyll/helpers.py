@@ -68,6 +68,13 @@ def summary_counts(output):
     counts = {}
     for line in output.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[0] in {"new", "updated", "unchanged", "duplicate", "failed"}:
+        if len(parts) == 2 and parts[0] in {
+            "new",
+            "updated",
+            "unchanged",
+            "duplicate",
+            "kept",
+            "failed",
+        }:
             counts[parts[0]] = int(parts[1])
     return counts

@@ -95,10 +95,10 @@ class TestOutOfRangeValues:
         archive.post("330000000000000001", title="数据库拒绝REFUSEDr1")
         real = store.write
 
-        def refusing(to_create, to_update, tag_links, import_rows):
+        def refusing(import_rows):
             if any("REFUSED" in item.record.title for item, _, _ in import_rows):
                 raise DataError("value refused (injected)")
-            return real(to_create, to_update, tag_links, import_rows)
+            return real(import_rows)
 
         with mock.patch.object(store, "write", refusing):
             out, _, code = run_import(archive.root)

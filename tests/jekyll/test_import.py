@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 
 from articles.models import Article, Category, TaggedArticle
+from jekyll import importer as importer_module
 from jekyll.management.commands.import_jekyll import HOLD_ENV
 from jekyll.models import CategoryAlias, ImportedPost
 from jekyll.parser import BEIJING
@@ -41,6 +42,7 @@ class TestCorpus:
             "updated": 0,
             "unchanged": 0,
             "duplicate": 0,
+            "kept": 0,
             "failed": 0,
         }
         assert Article.objects.published().count() == posts
@@ -233,6 +235,67 @@ class TestIdentity:
         assert Article.objects.get().get_absolute_url() == f"/news/{NW_SLUG}/"
 
 
+class TestDeterministic:
+    """Two files of one archive claiming one story: the earliest-published is the article."""
+
+    @staticmethod
+    def _import_in_order(archive, reverse):
+        real = importer_module.iter_post_files
+
+        def ordered(posts_dir, on_skipped=None):
+            entries = list(real(posts_dir, on_skipped=on_skipped))
+            return iter(sorted(entries, key=lambda entry: entry.name, reverse=reverse))
+
+        with mock.patch.object(importer_module, "iter_post_files", ordered):
+            return run_import(archive.root)
+
+    @pytest.mark.parametrize("reverse", [False, True], ids=["original-first", "repost-first"])
+    def test_republication_never_wins_over_the_original(self, archive, client, reverse):
+        """A later 转载 under its own id with the original's URL is the duplicate, either order."""
+        url = "http://finance.eastmoney.com/news/1,original.html"
+        archive.post(
+            "610000000000000002",
+            day="2021-12-09",
+            title="转载的副本REPOSTd2",
+            date="2021-12-09 08:00:00",
+            source_url=url,
+        )
+        archive.post(
+            "610000000000000001",
+            day="2021-12-08",
+            title="最早的原稿ORIGINALd1",
+            date="2021-12-08 08:00:00",
+            source_url=url,
+        )
+        out, _, code = self._import_in_order(archive, reverse)
+        assert code == 0, out
+        assert summary_counts(out)["new"] == 1
+        assert summary_counts(out)["duplicate"] == 1
+        article = Article.objects.get()
+        assert (article.slug, article.title) == ("610000000000000001", "最早的原稿ORIGINALd1")
+        assert "2021-12-09-610000000000000002.md: source URL or id already belongs" in out
+        assert not Article.objects.filter(title__contains="REPOSTd2").exists()
+        # The republication's old URL leads to the original.
+        response = client.get("/emnews/2021/12/09/610000000000000002.html")
+        assert response.status_code == 301
+        assert response["Location"] == "/news/610000000000000001/"
+
+    @pytest.mark.parametrize("reverse", [False, True], ids=["earlier-first", "later-first"])
+    def test_one_upstream_id_in_two_files(self, archive, reverse):
+        """The same id filed under two dates: the earlier-published file is the article."""
+        archive.post(
+            "620000000000000001", day="2021-12-08", title="早的EARLYe1", date="2021-12-08 08:00"
+        )
+        archive.post(
+            "620000000000000001", day="2021-12-10", title="晚的LATEe2", date="2021-12-10 08:00"
+        )
+        out, _, code = self._import_in_order(archive, reverse)
+        assert code == 0, out
+        assert summary_counts(out)["duplicate"] == 1
+        assert Article.objects.get().title == "早的EARLYe1"
+        assert "2021-12-10-620000000000000001.md: source URL or id already belongs" in out
+
+
 class TestIncremental:
     def test_changed_and_new_files_only(self, archive):
         """A re-run updates the changed file, adds the new one, leaves the rest alone."""
@@ -254,6 +317,7 @@ class TestIncremental:
             "updated": 1,
             "unchanged": 4,
             "duplicate": 0,
+            "kept": 0,
             "failed": 0,
         }
         first.refresh_from_db()
@@ -279,6 +343,20 @@ class TestIncremental:
         article = Article.objects.get()
         assert article.title == "新标题"
         assert article.status == Article.Status.DRAFT
+
+    def test_an_editors_change_is_kept(self, archive):
+        """A changed file does not overwrite an article an editor changed after the import."""
+        archive.post("540000000000000001", title="导入的标题")
+        run_import(archive.root)
+        article = Article.objects.get()
+        article.title = "编辑改的标题EDITORk1"
+        article.save()
+        archive.post("540000000000000001", title="文件又改了FILEk2")
+        out, _, code = run_import(archive.root)
+        assert code == 0
+        assert summary_counts(out)["kept"] == 1
+        assert "2021-12-08-540000000000000001.md: kept /news/540000000000000001/" in out
+        assert Article.objects.get().title == "编辑改的标题EDITORk1"
 
     def test_changed_tag_replaces_the_link(self, archive):
         """A file whose tag changed ends with the new tag only."""

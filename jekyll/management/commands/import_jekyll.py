@@ -136,6 +136,7 @@ class Command(BaseCommand):
             ("updated", s.updated),
             ("unchanged", s.unchanged),
             ("duplicate", s.duplicate),
+            ("kept", s.kept),
             ("failed", s.failed_count),
         ):
             out.write(f"  {label:<10} {value:>{width}}")
