@@ -203,6 +203,12 @@ class Article(models.Model):
                 name="article_category_pub_idx",
             ),
             models.Index(fields=["status", "-published_at"], name="article_status_idx"),
+            # The 7×24 timeline (/kuaixun/), its feeds and the home page's 7×24 box.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=ArticleStatus.PUBLISHED, kind=ArticleKind.FLASH),
+                name="article_flash_idx",
+            ),
         ]
 
     def __str__(self):

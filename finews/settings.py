@@ -260,6 +260,8 @@ SITE_URL = env.str("SITE_URL", default="")
 # The publication name in the Google News sitemap.
 NEWS_PUBLICATION_NAME = env.str("NEWS_PUBLICATION_NAME", default=SITE_NAME)
 ARTICLES_PER_PAGE = 20
+# The 7×24 timeline (/kuaixun/) lists this many flash items a page (docs/KUAIXUN.md).
+FLASH_PER_PAGE = env.int("FLASH_PER_PAGE", default=50)
 # Search ranks only the newest SEARCH_WINDOW matches (docs/SEARCH.md).
 SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=1000)
 # Listing pages ask /api/latest.json this often for newer articles (seconds).

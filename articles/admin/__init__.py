@@ -54,7 +54,13 @@ class ArticleAdmin(ArticleActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
         "published_time",
         "preview_link",
     ]
-    list_filter = [StatusFilter, ("category", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_filter = [
+        StatusFilter,
+        "kind",
+        "important",
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
     list_select_related = ["category"]
     search_fields = ["title", "source_name", "source_url"]
     date_hierarchy = "published_at"
@@ -69,7 +75,19 @@ class ArticleAdmin(ArticleActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "category", "tags", "summary", "body"]}),
-        ("发布", {"fields": ["current_state", "status", "published_at", "slug", "author"]}),
+        (
+            "发布",
+            {
+                "fields": [
+                    "current_state",
+                    "status",
+                    "published_at",
+                    ("kind", "important"),
+                    "slug",
+                    "author",
+                ]
+            },
+        ),
         ("来源", {"fields": ["source_name", "source_url"]}),
         (
             "记录",

@@ -152,3 +152,9 @@ def list_time(moment):
 def article_time(moment):
     """The article page's timestamp style (articles/timefmt.py): ``2022年5月19日 16:10``."""
     return timefmt.article_time(moment)
+
+
+@register.filter
+def clock_time(moment):
+    """The 7×24 timeline's timestamp (articles/timefmt.py): ``18:31``, Beijing time."""
+    return timefmt.clock_time(moment)

@@ -2,6 +2,7 @@
 
 from articles.views.dates import ArchiveView
 from articles.views.detail import ArticleDetailView
+from articles.views.kuaixun import KuaixunView
 from articles.views.latest import LatestView, SidebarView
 from articles.views.lists import CategoryIndexView, CategoryView, HomeView, TagView
 from articles.views.search_page import SearchView
@@ -13,6 +14,7 @@ __all__ = [
     "CategoryIndexView",
     "CategoryView",
     "HomeView",
+    "KuaixunView",
     "LatestView",
     "SearchView",
     "SidebarView",

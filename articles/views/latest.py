@@ -3,7 +3,8 @@
 - ``/latest/``: every published article, newest first, seek-paginated like a
   category (the home page shows its first page and links to page 2).
 - ``/sidebar/``: the home page's sidebar (the busiest sources and their newest
-  headlines, plus the newest headlines of the site) as an HTML fragment.
+  headlines, the newest headlines of the site, the newest 7×24 flash items)
+  as an HTML fragment.
   Category, tag, search and "all news" pages fetch it with
   static/js/sidebar.js, so their own query budgets do not grow; the page
   cache keeps it under the content version like any page.
@@ -12,6 +13,7 @@
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
+from articles.flash import newest_flash
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.views.base import SeekListMixin
@@ -43,7 +45,12 @@ class SidebarView(TemplateView):
 
     def get_context_data(self, **kwargs):
         busy, latest = busiest_sources(latest=SIDEBAR_LATEST)
-        return {**super().get_context_data(**kwargs), "busy_categories": busy, "latest": latest}
+        return {
+            **super().get_context_data(**kwargs),
+            "busy_categories": busy,
+            "latest": latest,
+            "flash_box": newest_flash(),
+        }
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView
 
+from articles.flash import newest_flash
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
@@ -75,6 +76,7 @@ class HomeView(ArticleListMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["busy_categories"] = self.busy_categories
         context["more_news"] = self.more_news
+        context["flash_box"] = newest_flash()
         context["breadcrumbs"] = [home_crumb()]
         context["live"] = live_list_context(context["articles"])
         return context
