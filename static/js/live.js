@@ -162,10 +162,10 @@
     if (article.summary) {
       text.appendChild(document.createTextNode(article.summary));
     }
-    body.appendChild(text);
-    var meta = element("p", "flash-meta");
+    var meta = element("span", "flash-meta");
     meta.appendChild(element("span", "flash-source", article.source));
-    body.appendChild(meta);
+    text.appendChild(meta);
+    body.appendChild(text);
     root.appendChild(body);
     return root;
   }
