@@ -30,6 +30,7 @@ from taggit.models import Tag
 from articles.models import Article, TaggedArticle
 from articles.signals import content_changed
 from articles.tagging import tag_key
+from ingest import stories
 from ingest.categories import CategoryMap
 from ingest.items import Invalid, read_item
 from ingest.models import IngestedItem
@@ -256,6 +257,8 @@ class _Batch:
             tags,
         )
         self._write_records(creates, articles, updates)
+        # Near-duplicates from other sources join one story (issue 15 §2).
+        stories.assign(articles)
         if articles or updated:
             due = [a.published_at for a in (*articles, *updated) if a.is_scheduled]
             content_changed.send(sender=Article, due=due)
