@@ -9,6 +9,7 @@ from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article
 from articles.pagination import older_than
+from articles.story_lists import story_siblings
 from articles.views.base import home_crumb, published_articles
 
 # Related articles: how many, and among how many of the articles published
@@ -49,6 +50,7 @@ class ArticleDetailView(DetailView):
             newer_article=self.newer_in_category(article),
             related_articles=self.related(article),
             flash_neighbours=self.flash_neighbours(article),
+            story_siblings=story_siblings(article),
             breadcrumbs=[
                 home_crumb(),
                 Crumb(article.category.name, article.category.get_absolute_url()),

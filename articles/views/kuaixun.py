@@ -13,6 +13,7 @@ from articles.flash import group_by_day, published_flash
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.pagination import SeekPaginationMixin
+from articles.story_lists import fold_stories
 from articles.views.base import CARD_DEFERRED, home_crumb
 
 
@@ -45,7 +46,7 @@ class KuaixunView(SeekPaginationMixin, ListView):
         base = reverse("articles:kuaixun")
         context.update(
             important=self.important,
-            days=group_by_day(context["items"]),
+            days=group_by_day(fold_stories(context["items"])),
             kuaixun_url=base,
             page_query="important=1&" if self.important else "",
             breadcrumbs=[home_crumb(), Crumb("7×24 快讯", base)],

@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 from articles.flash import newest_flash
 from articles.live import live_list_context
 from articles.metadata import Crumb
+from articles.story_lists import fold_stories
 from articles.views.base import SeekListMixin
 from articles.views.lists import busiest_sources
 
@@ -35,6 +36,7 @@ class LatestView(SeekListMixin, ListView):
             Crumb("全部新闻", reverse("articles:latest")),
         ]
         context["live"] = live_list_context(context["articles"], page_obj=context["page_obj"])
+        context["articles"] = fold_stories(context["articles"])
         return context
 
 

@@ -12,6 +12,7 @@ from articles.flash import newest_flash
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
+from articles.story_lists import fold_stories
 from articles.tag_links import public_tags
 from articles.views.base import CARD_DEFERRED, ArticleListMixin, SeekListMixin, home_crumb
 
@@ -79,6 +80,7 @@ class HomeView(ArticleListMixin, ListView):
         context["flash_box"] = newest_flash()
         context["breadcrumbs"] = [home_crumb()]
         context["live"] = live_list_context(context["articles"])
+        context["articles"] = fold_stories(context["articles"])
         return context
 
 
@@ -162,4 +164,5 @@ class TagView(SeekListMixin, ListView):
         context["live"] = live_list_context(
             context["articles"], page_obj=context["page_obj"], tag=self.tag.slug
         )
+        context["articles"] = fold_stories(context["articles"])
         return context
