@@ -24,7 +24,8 @@ ITEM_FIELDS = (
     "category__name",
     "category__slug",
 )
-# The home page's and the sidebar's 7×24 box list this many of the newest items.
+# The home page's and the sidebar's 7×24 box list this many of the newest items
+# (taken from the window the busiest sources are counted on: articles/views/lists.py).
 BOX_ITEMS = 10
 # A flash item's page lists at most this many of its day's other items.
 NEIGHBOURS = 5
@@ -87,8 +88,3 @@ def day_neighbours(article, count=NEIGHBOURS):
         .order_by("published_at", "id")[:count]
     )
     return sorted([*newer, *older], key=lambda item: (item.published_at, item.pk), reverse=True)
-
-
-def newest_flash(count=BOX_ITEMS):
-    """The newest ``count`` flash items for the 7×24 box (one index-served query)."""
-    return list(published_flash().select_related("category").only(*ITEM_FIELDS)[:count])

@@ -13,7 +13,7 @@
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from articles.flash import newest_flash
+from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.story_lists import fold_stories
@@ -46,12 +46,12 @@ class SidebarView(TemplateView):
     template_name = "articles/_sidebar.html"
 
     def get_context_data(self, **kwargs):
-        busy, latest = busiest_sources(latest=SIDEBAR_LATEST)
+        busy, latest, flash_box = busiest_sources(latest=SIDEBAR_LATEST, flash=BOX_ITEMS)
         return {
             **super().get_context_data(**kwargs),
             "busy_categories": busy,
             "latest": latest,
-            "flash_box": newest_flash(),
+            "flash_box": flash_box,
         }
 
     def render_to_response(self, context, **kwargs):
