@@ -114,3 +114,53 @@ class TestArticlePage:
         """An article in no story has no other-sources section."""
         article = make_article(title="独家消息己")
         assert "同一消息的其他来源" not in client.get(article.get_absolute_url()).content.decode()
+
+
+class TestAdminActions:
+    def _act(self, admin_client, action, articles):
+        from django.urls import reverse
+
+        return admin_client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": action, "_selected_action": [a.pk for a in articles]},
+            follow=True,
+        )
+
+    def test_split_takes_an_item_out_and_records_it(self, client, admin_client, story):
+        """Splitting a wrongly grouped item lists it on its own again; its history says so."""
+        _, (_lead, second, _) = story
+        response = self._act(admin_client, "split_from_story", [second])
+        assert "已将 1 篇文章移出所在报道" in response.content.decode()
+        second.refresh_from_db()
+        assert second.story_id is None
+        assert second.history.latest().history_change_reason == "移出报道"
+        text = client.get("/latest/").content.decode()
+        assert "降准消息新浪财经版" in text
+        assert "<summary>另有 1 家来源</summary>" in text
+
+    def test_merge_two_stories(self, client, admin_client, story):
+        """Merging makes the members of two stories one story, under the earliest lead."""
+        group, (lead, *_rest) = story
+        other_story = Story.objects.create()
+        late = make_article(
+            title="同一消息另一组庚",
+            source_name="证券时报",
+            kind=Article.Kind.FLASH,
+            story=other_story,
+        )
+        make_article(title="同一消息另一组辛", kind=Article.Kind.FLASH, story=other_story)
+        response = self._act(admin_client, "merge_stories", [lead, late])
+        assert "已合并为报道" in response.content.decode()
+        assert set(
+            Article.objects.values_list("story_id", flat=True).filter(title__startswith="同一消息")
+        ) == {group.pk}
+        assert late.history.latest().history_change_reason == "合并报道"
+        text = client.get("/kuaixun/").content.decode()
+        assert "<summary>另有 4 家来源</summary>" in text
+        assert "同一消息另一组庚" not in text
+
+    def test_merge_needs_two_groups(self, admin_client, story):
+        """Merging members of one story only is refused with a message."""
+        _, (lead, second, _) = story
+        response = self._act(admin_client, "merge_stories", [lead, second])
+        assert "请选择属于不同报道的至少两篇文章" in response.content.decode()
