@@ -1,8 +1,10 @@
 """The 7×24 flash items (``Article.kind == "flash"``): the rows every flash surface reads.
 
-The timeline (/kuaixun/), its feeds, the home page's 7×24 box and a flash
-item's own page all start from ``published_flash()``, which is the publish
-gate narrowed to flash items; ``article_flash_idx`` serves it newest first.
+The timeline (/kuaixun/), its feeds and a flash item's own page start from
+``published_flash()``, the publish gate narrowed to flash items;
+``article_flash_idx`` serves it newest first. The home page's 7×24 box takes
+its items from the window the busiest sources are counted on
+(articles/views/lists.py), at no extra query.
 """
 
 from dataclasses import dataclass, field
