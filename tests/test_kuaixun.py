@@ -299,13 +299,24 @@ class TestBoxAndDetail:
 class TestAdmin:
     def test_editor_marks_an_item_flash_and_important(self, admin_client):
         """The admin form sets kind and important; the item then shows red on /kuaixun/."""
-        from tests.test_admin import _article_form
-
         category = make_category()
-        response = admin_client.post(
-            reverse("admin:articles_article_add"),
-            _article_form(category, kind="flash", important="on", title="编辑加红的快讯申酉"),
-        )
+        form = {
+            "title": "编辑加红的快讯申酉",
+            "category": category.pk,
+            "tags": "",
+            "summary": "快讯正文",
+            "body": "<p>快讯正文</p>",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "slug": "editor-flash-item",
+            "author": "",
+            "source_name": "财联社",
+            "source_url": "",
+            "kind": "flash",
+            "important": "on",
+        }
+        response = admin_client.post(reverse("admin:articles_article_add"), form)
         assert response.status_code == 302, response.context["adminform"].form.errors
         item = Article.objects.get(title="编辑加红的快讯申酉")
         assert (item.kind, item.important) == ("flash", True)
