@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 from django.conf import settings
+from django.db.models import Case, Value, When
 from django.utils.html import strip_tags
 
 from articles.models import Article, Story, StoryFingerprint, StoryKey
@@ -187,13 +188,14 @@ def assign(articles):
     by_key, known = _stored(
         all_keys, articles[0].published_at - window(), articles[-1].published_at + window()
     )
-    stories_of = {}  # article id -> story id, for every article whose story is set here
+    # Article id -> its story: a stored story's id, or a new Story (created below in
+    # one INSERT), for every article whose story is set here.
+    stories_of = {}
     for entry in entries:
         found = match(entry, by_key, known)
         if found is not None and entry.story_id is None:
             if found.story_id is None:
-                found.story_id = Story.objects.create().pk
-                stories_of[found.article_id] = found.story_id
+                found.story_id = stories_of[found.article_id] = Story()
             entry.story_id = stories_of[entry.article_id] = found.story_id
         # Later items of the batch match this one too.
         known[entry.article_id] = entry
@@ -218,9 +220,15 @@ def assign(articles):
             for key in e.keys
         ]
     )
-    for story_id in set(stories_of.values()):
-        ids = [pk for pk, story in stories_of.items() if story == story_id]
-        Article.objects.filter(pk__in=ids).update(story_id=story_id)
+    if not stories_of:
+        return
+    new = list({id(s): s for s in stories_of.values() if isinstance(s, Story)}.values())
+    Story.objects.bulk_create(new)
+    ids = {pk: story.pk if isinstance(story, Story) else story for pk, story in stories_of.items()}
+    # One UPDATE for the whole batch, however many stories it touches.
+    Article.objects.filter(pk__in=ids).update(
+        story_id=Case(*(When(pk=pk, then=Value(story)) for pk, story in ids.items()))
+    )
     for article in articles:
-        if article.pk in stories_of:
-            article.story_id = stories_of[article.pk]
+        if article.pk in ids:
+            article.story_id = ids[article.pk]
