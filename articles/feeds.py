@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds: the whole site, each category, each tag and each search.
+"""RSS 2.0 and Atom feeds: the site, each category, tag and search, the 7×24 flash items.
 
 Items are the newest published articles (the publish gate), with the full body
 (sanitized when it was saved) as content, dates in Beijing time (+08:00) and
@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from articles import search
+from articles import flash, search
 from articles.models import Article, Category
 from articles.tag_links import public_tags
 
@@ -225,4 +225,35 @@ class SearchFeed(LatestArticlesFeed):
 
 
 class SearchAtomFeed(SearchFeed):
+    feed_type = AtomWithContent
+
+
+class FlashFeed(LatestArticlesFeed):
+    """The newest 7×24 flash items (``?important=1``: important ones only)."""
+
+    def get_object(self, request):
+        # The feed's "object" is the one choice it has: all items or important ones.
+        return request.GET.get("important") == "1"
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME} · 7×24 快讯{'（重要）' if obj else ''}"
+
+    def description(self, obj=None):
+        return f"{settings.SITE_NAME}的 7×24 小时滚动快讯{'，只含重要消息' if obj else ''}。"
+
+    subtitle = description
+
+    def link(self, obj=None):
+        url = reverse("articles:kuaixun")
+        return f"{url}?important=1" if obj else url
+
+    def items(self, obj=None):
+        items = flash.published_flash(important=bool(obj))
+        return items.select_related("category").prefetch_related("tags")[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return f"【重要】{item.title}" if item.important else item.title
+
+
+class FlashAtomFeed(FlashFeed):
     feed_type = AtomWithContent

@@ -26,7 +26,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from articles.timefmt import list_time
+from articles.timefmt import clock_time, list_time
 
 # At most this many new articles are sent; beyond it the page is reloaded instead.
 LATEST_CAP = 20
@@ -72,6 +72,9 @@ class LatestQuery(forms.Form):
         max_length=100,
         validators=[RegexValidator(r"^[-\w]+\Z", "标签网址别名只能包含文字、数字和连字符。")],
     )
+    # The 7×24 timeline asks for flash items only (and, with important=1, important ones).
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *Article.Kind.choices])
+    important = forms.ChoiceField(required=False, choices=[("", ""), ("0", "0"), ("1", "1")])
 
     def clean_since(self):
         return _within_years(self.cleaned_data["since"])
@@ -98,6 +101,11 @@ def _card(article):
         "published_at": timezone.localtime(article.published_at).isoformat(),
         "published_display": list_time(article.published_at),
         "summary": truncatechars(article.summary, SUMMARY_CHARS),
+        # What a 7×24 timeline item shows besides the above.
+        "important": article.important,
+        "source": article.source_name or article.category.name,
+        "clock": clock_time(article.published_at),
+        "day": timezone.localdate(article.published_at).isoformat(),
     }
 
 
@@ -107,7 +115,8 @@ def latest_json(request):
 
     That is: published after ``since`` (an ISO 8601 time) or, given
     ``after_id``, with a higher id. ``category`` or ``tag`` (a slug) narrows
-    it to one listing, ``start`` to a date archive. Bad parameters get a 400 with a
+    it to one listing, ``start`` to a date archive, ``kind=flash`` (and
+    ``important=1``) to the 7×24 timeline. Bad parameters get a 400 with a
     JSON error, never a 500. One query. Readers of one page version poll the
     same URL, so a short public cache (LIVE_CACHE_SECONDS) spares the database.
     """
@@ -132,6 +141,10 @@ def latest_json(request):
         articles = articles.filter(category__slug=params["category"].lower())
     if params["tag"]:
         articles = articles.filter(tags__slug=params["tag"])
+    if params["kind"]:
+        articles = articles.filter(kind=params["kind"])
+    if params["important"] == "1":
+        articles = articles.filter(important=True)
     found = list(articles.order_by("-published_at", "-id")[: LATEST_CAP + 1])
     more = len(found) > LATEST_CAP
     found = found[:LATEST_CAP]

@@ -15,6 +15,7 @@ from articles.querysets import ARTICLE_NAME_FIELDS, SEARCHED_FIELDS, ArticleWrit
 from articles.sanitize import sanitize_html
 from articles.slug_urls import slug_url
 from articles.status import ArticleKind, ArticleStatus
+from articles.story import Story, StoryFingerprint, StoryKey  # noqa: F401 (models of this app)
 from articles.tag_links import TaggedArticle
 from articles.tagging import CleanTagNamesManager
 from articles.textclean import strip_bidi_controls
@@ -129,6 +130,16 @@ class Article(models.Model):
     important = models.BooleanField(
         "重要", default=False, db_default=False, help_text="重要消息在快讯中以红色标出。"
     )
+    story = models.ForeignKey(
+        Story,
+        verbose_name="报道",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="members",
+        help_text="同一消息的多家来源归为一个报道；在列表中只显示一次。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     search_text = models.TextField(
@@ -203,6 +214,12 @@ class Article(models.Model):
                 name="article_category_pub_idx",
             ),
             models.Index(fields=["status", "-published_at"], name="article_status_idx"),
+            # The 7×24 timeline (/kuaixun/), its feeds and the home page's 7×24 box.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=ArticleStatus.PUBLISHED, kind=ArticleKind.FLASH),
+                name="article_flash_idx",
+            ),
         ]
 
     def __str__(self):

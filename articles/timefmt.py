@@ -24,3 +24,25 @@ def article_time(moment):
         return ""
     local = timezone.localtime(moment)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def day_label(day, today):
+    """A Beijing calendar day as the 7×24 timeline heads it: 今天, 昨天, ``11月27日 星期五``.
+
+    Days of an earlier year carry the year (``2021年12月8日 星期三``).
+    """
+    delta = (today - day).days
+    if delta == 0:
+        return "今天"
+    if delta == 1:
+        return "昨天"
+    label = f"{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+    return label if day.year == today.year else f"{day.year}年{label}"
+
+
+def clock_time(moment):
+    """``moment`` as the timeline shows it: ``HH:MM``, Beijing time."""
+    return timezone.localtime(moment).strftime("%H:%M") if moment else ""

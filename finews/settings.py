@@ -263,8 +263,19 @@ SITE_URL = env.str("SITE_URL", default="")
 # The publication name in the Google News sitemap.
 NEWS_PUBLICATION_NAME = env.str("NEWS_PUBLICATION_NAME", default=SITE_NAME)
 ARTICLES_PER_PAGE = 20
+# The 7×24 timeline (/kuaixun/) lists this many flash items a page (docs/KUAIXUN.md).
+FLASH_PER_PAGE = env.int("FLASH_PER_PAGE", default=50)
 # Search ranks only the newest SEARCH_WINDOW matches (docs/SEARCH.md).
 SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=1000)
+# Stories (ingest/stories.py): items within STORY_WINDOW_HOURS whose MinHash
+# Jaccard estimate reaches STORY_THRESHOLD (or whose normalised title or text
+# is the same) are one story. STORY_BANDS LSH bands of STORY_NUM_PERM / STORY_BANDS
+# rows find candidates; character STORY_SHINGLE-grams are hashed.
+STORY_WINDOW_HOURS = env.int("STORY_WINDOW_HOURS", default=72)
+STORY_THRESHOLD = env.float("STORY_THRESHOLD", default=0.4)
+STORY_NUM_PERM = env.int("STORY_NUM_PERM", default=96)
+STORY_BANDS = env.int("STORY_BANDS", default=32)
+STORY_SHINGLE = env.int("STORY_SHINGLE", default=2)
 # Listing pages ask /api/latest.json this often for newer articles (seconds).
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=60)
 # How long browsers and proxies may reuse an /api/latest.json answer (seconds).

@@ -31,6 +31,7 @@ from articles.history import record_versions
 from articles.models import Article, TaggedArticle
 from articles.signals import content_changed
 from articles.tagging import tag_key
+from ingest import stories
 from ingest.categories import CategoryMap
 from ingest.items import Invalid, read_item
 from ingest.models import IngestedItem
@@ -279,6 +280,8 @@ class _Batch:
         self._record_versions(articles, [item for _, item in creates], created=True)
         self._record_versions(updated, [item for _, item, _ in updates], created=False)
         self._write_records(creates, articles, updates)
+        # Near-duplicates from other sources join one story (issue 15 §2).
+        stories.assign(articles)
         if articles or updated:
             due = [a.published_at for a in (*articles, *updated) if a.is_scheduled]
             content_changed.send(sender=Article, due=due)

@@ -56,7 +56,13 @@ class ArticleAdmin(StaleNoticeMixin, ArticleActionsMixin, ArticleViewsMixin, adm
         "published_time",
         "preview_link",
     ]
-    list_filter = [StatusFilter, ("category", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_filter = [
+        StatusFilter,
+        "kind",
+        "important",
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
     list_select_related = ["category"]
     search_fields = ["title", "source_name", "source_url"]
     date_hierarchy = "published_at"
@@ -71,7 +77,19 @@ class ArticleAdmin(StaleNoticeMixin, ArticleActionsMixin, ArticleViewsMixin, adm
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "category", "tags", "summary", "body"]}),
-        ("发布", {"fields": ["current_state", "status", "published_at", "slug", "author"]}),
+        (
+            "发布",
+            {
+                "fields": [
+                    "current_state",
+                    "status",
+                    "published_at",
+                    ("kind", "important"),
+                    "slug",
+                    "author",
+                ]
+            },
+        ),
         ("来源", {"fields": ["source_name", "source_url"]}),
         (
             "记录",

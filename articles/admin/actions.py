@@ -9,14 +9,22 @@ from django.utils import timezone
 
 from articles import history
 from articles.admin.forms import CategoryChoiceForm, TagChoiceForm
-from articles.models import Article, TaggedArticle
+from articles.models import Article, Story, TaggedArticle
 from articles.tagging import tags_for_names
 
 
 class ArticleActionsMixin:
     """The article admin's actions; ``has_publish_permission`` comes from the admin."""
 
-    actions = ["publish", "withdraw", "unpublish", "change_category", "add_tags"]
+    actions = [
+        "publish",
+        "withdraw",
+        "unpublish",
+        "change_category",
+        "add_tags",
+        "split_from_story",
+        "merge_stories",
+    ]
 
     def _update_selected(self, request, pks, reason, message, **changes):
         """One UPDATE for the selected articles (with who and when), then their versions.
@@ -135,3 +143,33 @@ class ArticleActionsMixin:
             "admin/articles/article/action_add_tags.html",
             apply,
         )
+
+    @admin.action(description="将所选文章移出所在报道（分错时）", permissions=["change"])
+    def split_from_story(self, request, queryset):
+        self._bulk_update(
+            request, queryset, "移出报道", "已将 {count} 篇文章移出所在报道。", story=None
+        )
+
+    @admin.action(description="合并所选文章所在的报道（同一消息）", permissions=["change"])
+    def merge_stories(self, request, queryset):
+        """All members of the selected articles' stories, and the selected loose articles,
+        become one story: the oldest of those stories, or a new one."""
+        selected = list(queryset.values_list("pk", "story_id"))
+        story_ids = {story for _, story in selected if story}
+        loose = [pk for pk, story in selected if not story]
+        if len(story_ids) + len(loose) < 2:
+            self.message_user(request, "请选择属于不同报道的至少两篇文章。", messages.WARNING)
+            return
+        with transaction.atomic():
+            target = min(story_ids) if story_ids else Story.objects.create().pk
+            pks = [
+                *Article.objects.filter(story_id__in=story_ids).values_list("pk", flat=True),
+                *loose,
+            ]
+            self._update_selected(
+                request,
+                pks,
+                "合并报道",
+                f"已合并为报道 #{target}（{{count}} 篇文章）。",
+                story_id=target,
+            )

@@ -54,7 +54,7 @@ class ArticleAdminForm(forms.ModelForm):
         formfield_callback = _formfield
         fields = [
             "title", "category", "tags", "summary", "body", "status", "published_at",
-            "slug", "author", "source_name", "source_url",
+            "kind", "important", "slug", "author", "source_name", "source_url",
         ]  # fmt: skip
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField article-title"}),
@@ -69,6 +69,15 @@ class ArticleAdminForm(forms.ModelForm):
                 "到点自动上线；留空则在发布时取当前时间。"
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            # A form posted without it (older scripts, bulk tools) keeps the article's kind.
+            self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or Article.Kind.ARTICLE
 
     def clean_tags(self):
         return clean_tag_names(self.cleaned_data.get("tags") or [])

@@ -103,6 +103,30 @@ def _truncate(text, length):
     return Truncator(text).chars(length)
 
 
+def story_sources(article, now=None):
+    """The story's other published members (name, time, link) as 另有 N 家来源, or ""."""
+    others = getattr(article, "story_others", None)
+    if not others:
+        return ""
+    items = "".join(
+        f'<li><a href="{escape(other.get_absolute_url())}">'
+        f"{escape(other.source_name or other.category.name)}</a> "
+        f'<time datetime="{timezone.localtime(other.published_at).isoformat()}">'
+        f"{timefmt.list_time(other.published_at, now)}</time></li>"
+        for other in others
+    )
+    return (
+        f'<details class="story-sources"><summary>另有 {len(others)} 家来源</summary>'
+        f"<ul>{items}</ul></details>"
+    )
+
+
+@register.simple_tag
+def story_sources_html(article):
+    """The story's other sources under a listing item (see ``story_sources``)."""
+    return mark_safe(story_sources(article))  # noqa: S308 (every value is escaped)
+
+
 def _card(article, show_category, now):
     # Beijing time (the site's TIME_ZONE), as the ``date`` filter shows it.
     moment = timezone.localtime(article.published_at)
@@ -121,7 +145,7 @@ def _card(article, show_category, now):
         f'  <div class="card-main">\n'
         f'    <h2 class="card-title"><a href="{escape(article.get_absolute_url())}">'
         f"{escape(article.title)}</a></h2>\n"
-        f"    {summary}\n"
+        f"    {summary}{story_sources(article, now)}\n"
         f"  </div>\n"
         f"  {category}\n"
         f"</article>\n"
@@ -152,3 +176,9 @@ def list_time(moment):
 def article_time(moment):
     """The article page's timestamp style (articles/timefmt.py): ``2022年5月19日 16:10``."""
     return timefmt.article_time(moment)
+
+
+@register.filter
+def clock_time(moment):
+    """The 7×24 timeline's timestamp (articles/timefmt.py): ``18:31``, Beijing time."""
+    return timefmt.clock_time(moment)

@@ -2,6 +2,7 @@
 
 from articles.views.dates import ArchiveView
 from articles.views.detail import ArticleDetailView
+from articles.views.kuaixun import KuaixunView
 from articles.views.latest import LatestView, SidebarView
 from articles.views.lists import CategoryIndexView, CategoryView, HomeView, TagView
 from articles.views.pages import AboutView, FeedsView
@@ -16,6 +17,7 @@ __all__ = [
     "CategoryView",
     "FeedsView",
     "HomeView",
+    "KuaixunView",
     "LatestView",
     "SearchView",
     "SidebarView",

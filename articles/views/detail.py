@@ -5,9 +5,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import DetailView
 
+from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article
 from articles.pagination import older_than
+from articles.story_lists import story_siblings
 from articles.views.base import home_crumb, published_articles
 
 # Related articles: how many, and among how many of the articles published
@@ -47,6 +49,8 @@ class ArticleDetailView(DetailView):
             older_article=self.older_in_category(article),
             newer_article=self.newer_in_category(article),
             related_articles=self.related(article),
+            flash_neighbours=self.flash_neighbours(article),
+            story_siblings=story_siblings(article),
             breadcrumbs=[
                 home_crumb(),
                 Crumb(article.category.name, article.category.get_absolute_url()),
@@ -82,6 +86,12 @@ class ArticleDetailView(DetailView):
             .order_by("published_at", "id")
             .first()
         )
+
+    def flash_neighbours(self, article):
+        """A flash item's page lists its day's other flash items (two bounded queries)."""
+        if article.kind != Article.Kind.FLASH or article.published_at is None:
+            return []
+        return day_neighbours(article)
 
     def related(self, article):
         """Earlier articles sharing most tags with this one: one query, any tag count.

@@ -3,7 +3,8 @@
 - ``/latest/``: every published article, newest first, seek-paginated like a
   category (the home page shows its first page and links to page 2).
 - ``/sidebar/``: the home page's sidebar (the busiest sources and their newest
-  headlines, plus the newest headlines of the site) as an HTML fragment.
+  headlines, the newest headlines of the site, the newest 7×24 flash items)
+  as an HTML fragment.
   Category, tag, search and "all news" pages fetch it with
   static/js/sidebar.js, so their own query budgets do not grow; the page
   cache keeps it under the content version like any page.
@@ -12,8 +13,10 @@
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
+from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
+from articles.story_lists import fold_stories
 from articles.views.base import SeekListMixin
 from articles.views.lists import busiest_sources
 
@@ -33,6 +36,7 @@ class LatestView(SeekListMixin, ListView):
             Crumb("全部新闻", reverse("articles:latest")),
         ]
         context["live"] = live_list_context(context["articles"], page_obj=context["page_obj"])
+        context["articles"] = fold_stories(context["articles"])
         return context
 
 
@@ -42,8 +46,13 @@ class SidebarView(TemplateView):
     template_name = "articles/_sidebar.html"
 
     def get_context_data(self, **kwargs):
-        busy, latest = busiest_sources(latest=SIDEBAR_LATEST)
-        return {**super().get_context_data(**kwargs), "busy_categories": busy, "latest": latest}
+        busy, latest, flash_box = busiest_sources(latest=SIDEBAR_LATEST, flash=BOX_ITEMS)
+        return {
+            **super().get_context_data(**kwargs),
+            "busy_categories": busy,
+            "latest": latest,
+            "flash_box": flash_box,
+        }
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView
 
+from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
+from articles.story_lists import fold_stories
 from articles.tag_links import public_tags
 from articles.views.base import CARD_DEFERRED, ArticleListMixin, SeekListMixin, home_crumb
 
@@ -21,21 +23,24 @@ BUSY_CATEGORIES = 6
 PER_CATEGORY = 5
 
 
-def busiest_sources(window=BUSY_WINDOW, *, latest=0):
-    """(busiest categories with their newest articles, the ``latest`` newest articles).
+def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
+    """(busiest categories with their newest articles, the ``latest`` newest articles,
+    the ``flash`` newest flash items among the window: the 7×24 box).
 
     Two queries at any archive size, as on the home page: the (id, category)
     keys of the newest ``window`` articles (an index range), then the
     articles shown, fetched by primary key.
     """
-    keys = list(Article.objects.published().values_list("id", "category_id")[:window])
+    rows = list(Article.objects.published().values_list("id", "category_id", "kind")[:window])
+    keys = [(pk, category) for pk, category, _ in rows]
     newest = [pk for pk, _ in keys[:latest]]
+    flash_ids = [pk for pk, _, kind in rows if kind == Article.Kind.FLASH][:flash]
     busiest = Counter(category for _, category in keys).most_common(BUSY_CATEGORIES)
     groups = {category: [] for category, _ in busiest}
     for pk, category in keys:
         if category in groups and len(groups[category]) < PER_CATEGORY:
             groups[category].append(pk)
-    wanted = {*newest, *(pk for pks in groups.values() for pk in pks)}
+    wanted = {*newest, *flash_ids, *(pk for pks in groups.values() for pk in pks)}
     found = {}
     if wanted:
         found = {
@@ -50,7 +55,13 @@ def busiest_sources(window=BUSY_WINDOW, *, latest=0):
         for articles in ([found[pk] for pk in pks if pk in found] for pks in groups.values())
         if articles
     ]
-    return busy, [found[pk] for pk in newest if pk in found]
+
+    def pick(pks):
+        return [found[pk] for pk in pks if pk in found]
+
+    if flash:
+        return busy, pick(newest), pick(flash_ids)
+    return busy, pick(newest)
 
 
 class HomeView(ArticleListMixin, ListView):
@@ -67,7 +78,9 @@ class HomeView(ArticleListMixin, ListView):
     def get_queryset(self):
         """The newest articles and the busiest categories, from one window (two queries)."""
         per_page = settings.ARTICLES_PER_PAGE
-        self.busy_categories, latest = busiest_sources(latest=per_page + 1)
+        self.busy_categories, latest, self.flash_box = busiest_sources(
+            latest=per_page + 1, flash=BOX_ITEMS
+        )
         self.more_news = len(latest) > per_page
         return latest[:per_page]
 
@@ -75,8 +88,10 @@ class HomeView(ArticleListMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["busy_categories"] = self.busy_categories
         context["more_news"] = self.more_news
+        context["flash_box"] = self.flash_box
         context["breadcrumbs"] = [home_crumb()]
         context["live"] = live_list_context(context["articles"])
+        context["articles"] = fold_stories(context["articles"])
         return context
 
 
@@ -160,4 +175,5 @@ class TagView(SeekListMixin, ListView):
         context["live"] = live_list_context(
             context["articles"], page_obj=context["page_obj"], tag=self.tag.slug
         )
+        context["articles"] = fold_stories(context["articles"])
         return context

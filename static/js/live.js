@@ -17,6 +17,24 @@
   var since = list.getAttribute("data-live-since");
   var afterId = parseInt(list.getAttribute("data-live-after-id"), 10) || 0;
   var showCategory = list.getAttribute("data-live-show-category") !== "false";
+  var flash = list.getAttribute("data-live-style") === "flash";
+  /* An opt-in switch (the 7×24 timeline has one): new items go in without a click. */
+  var auto = document.querySelector(".live-auto input");
+  if (auto) {
+    try {
+      auto.checked = window.localStorage.getItem("finews-live-auto") === "1";
+    } catch (e) {
+      /* Storage may be refused; the switch then lasts for this page only. */
+    }
+    auto.addEventListener("change", function () {
+      try {
+        window.localStorage.setItem("finews-live-auto", auto.checked ? "1" : "0");
+      } catch (e) {
+        /* See above. */
+      }
+    });
+    auto.parentNode.hidden = false;
+  }
   var seconds = parseFloat(list.getAttribute("data-live-poll"));
   var interval = (seconds > 0 ? seconds : 60) * 1000;
   var timer = null;
@@ -32,7 +50,7 @@
 
   function shownIds() {
     var ids = {};
-    var cards = list.querySelectorAll(".card[data-id]");
+    var cards = list.querySelectorAll("[data-id]");
     for (var i = 0; i < cards.length; i += 1) {
       ids[cards[i].getAttribute("data-id")] = true;
     }
@@ -64,7 +82,7 @@
       notice.hidden = true;
       return;
     }
-    notice.textContent = (data.more ? "超过 " + count : count) + " 条新文章，点击查看";
+    notice.textContent = (data.more ? "超过 " + count : count) + (flash ? " 条新快讯" : " 条新文章") + "，点击查看";
     notice.hidden = false;
   }
 
@@ -75,7 +93,13 @@
     busy = true;
     lastPoll = Date.now();
     fetchLatest()
-      .then(showNotice)
+      .then(function (data) {
+        if (auto && auto.checked && data.articles.length) {
+          insert(data);
+        } else {
+          showNotice(data);
+        }
+      })
       .catch(function () {
         /* A failed poll is retried at the next tick; the page stays as it is. */
       })
@@ -122,6 +146,45 @@
     return root;
   }
 
+  /* The same markup as templates/articles/_flash_item.html (tags are left to a reload). */
+  function flashItem(article) {
+    var root = element("li", "flash-item is-new" + (article.important ? " is-important" : ""));
+    root.setAttribute("data-id", String(article.id));
+    var time = element("time", "", article.clock);
+    time.setAttribute("datetime", article.published_at);
+    root.appendChild(time);
+    var body = element("div", "flash-body");
+    var text = element("p", "flash-text");
+    if (article.important) {
+      text.appendChild(element("span", "flash-mark", "重要"));
+    }
+    text.appendChild(link(article.url, "flash-title", "【" + article.title + "】"));
+    if (article.summary) {
+      text.appendChild(document.createTextNode(article.summary));
+    }
+    var meta = element("span", "flash-meta");
+    meta.appendChild(element("span", "flash-source", article.source));
+    text.appendChild(meta);
+    body.appendChild(text);
+    root.appendChild(body);
+    return root;
+  }
+
+  /* The list of the item's day, at the top of the timeline (a new 今天 section if needed). */
+  function flashDayList(article) {
+    var first = list.querySelector(".flash-day");
+    if (first && first.getAttribute("data-day") === article.day) {
+      return first.querySelector(".flash-items");
+    }
+    var section = element("section", "flash-day");
+    section.setAttribute("data-day", article.day);
+    section.appendChild(element("h2", "flash-date", "今天"));
+    var items = element("ol", "flash-items");
+    section.appendChild(items);
+    list.insertBefore(section, list.firstChild);
+    return items;
+  }
+
   function insert(data) {
     if (data.more) {
       /* Too many to add one by one: the first page shows the newest anyway. */
@@ -133,7 +196,12 @@
       empty.remove();
     }
     for (var i = data.articles.length - 1; i >= 0; i -= 1) {
-      list.insertBefore(card(data.articles[i]), list.firstChild);
+      if (flash) {
+        var items = flashDayList(data.articles[i]);
+        items.insertBefore(flashItem(data.articles[i]), items.firstChild);
+      } else {
+        list.insertBefore(card(data.articles[i]), list.firstChild);
+      }
     }
     since = data.cursor.since;
     afterId = data.cursor.after_id;

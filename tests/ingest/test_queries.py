@@ -19,7 +19,11 @@ def queries(items):
 
 
 def test_created_batch_queries_do_not_grow():
-    """300 new items run the same reads as 3; PostgreSQL writes each table in one INSERT."""
+    """300 new items run the same reads as 3; PostgreSQL writes each table in one INSERT.
+
+    Tables: articles, tag links, ingested items, story fingerprints and keys,
+    and stories when the batch starts one (these near-identical items do).
+    """
     pipeline.ingest([flash(0, tags=["甲", "乙"])], origin="test")
     small = queries([flash(n, tags=["甲", "乙"]) for n in range(1, 4)])
     large = queries([flash(n, tags=["甲", "乙"]) for n in range(4, 304)])

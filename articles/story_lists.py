@@ -1,0 +1,60 @@
+"""Stories in listings and on article pages: one story shown once, under its lead.
+
+A story's lead is its earliest *published* member (the publish gate), so a
+draft, scheduled or withdrawn member is never a lead and never counted in
+"另有 N 家来源". One query per page, and only when the page shows a story.
+"""
+
+from articles.models import Article
+
+MEMBER_FIELDS = (
+    "slug",
+    "title",
+    "published_at",
+    "source_name",
+    "story_id",
+    "category__name",
+    "category__slug",
+)
+
+
+def published_members(story_ids):
+    """{story id: its published members, earliest first} (one query)."""
+    members = (
+        Article.objects.published()
+        .filter(story_id__in=story_ids)
+        .select_related("category")
+        .only(*MEMBER_FIELDS)
+        .order_by("published_at", "id")
+    )
+    groups = {}
+    for member in members:
+        groups.setdefault(member.story_id, []).append(member)
+    return groups
+
+
+def fold_stories(articles):
+    """``articles`` with each story once, at its lead; the lead gets ``story_others``.
+
+    A member that is not its story's lead is left out (it is listed under the
+    lead, wherever the lead is in the list).
+    """
+    articles = list(articles)
+    story_ids = {a.story_id for a in articles if a.story_id}
+    groups = published_members(story_ids) if story_ids else {}
+    shown = []
+    for article in articles:
+        group = groups.get(article.story_id, [])
+        if group and group[0].pk != article.pk:
+            continue
+        article.story_others = group[1:]
+        shown.append(article)
+    return shown
+
+
+def story_siblings(article):
+    """The other published members of ``article``'s story, earliest first (one query)."""
+    if not article.story_id:
+        return []
+    group = published_members([article.story_id]).get(article.story_id, [])
+    return [member for member in group if member.pk != article.pk]
