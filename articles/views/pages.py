@@ -58,12 +58,25 @@ class FeedsView(TemplateView):
                 Exists(Article.objects.published().filter(category=OuterRef("pk")))
             ).order_by("name"),
             tags=top_tags(),
-            # Feeds that come with other pages (7×24 快讯, stocks) go here, each
+            # Feeds that come with other pages (7×24 快讯; stocks later), each
             # group {"title", "description", "feeds": [{"name", "rss", "atom"}]}.
-            more_feeds=[],
+            more_feeds=[flash_feeds()],
             breadcrumbs=[home_crumb(), Crumb("订阅", reverse("articles:feeds"))],
         )
         return context
+
+
+def flash_feeds():
+    """The 7×24 timeline's feeds: every flash item, or the important ones only."""
+    rss, atom = reverse("articles:kuaixun_rss"), reverse("articles:kuaixun_atom")
+    return {
+        "title": "7×24 快讯",
+        "description": "全部滚动快讯，或只含加红的重要快讯。",
+        "feeds": [
+            {"name": "全部快讯", "rss": rss, "atom": atom},
+            {"name": "重要快讯", "rss": f"{rss}?important=1", "atom": f"{atom}?important=1"},
+        ],
+    }
 
 
 class AboutView(TemplateView):

@@ -60,7 +60,9 @@ class TestFeedsPage:
         main = body[body.index('<div class="page feeds-page">') :]
         hrefs = [part.split('"', 1)[0] for part in main.split('href="')[1:]]
         feeds = [h for h in hrefs if "/rss/" in h or "/atom/" in h]
-        assert len(feeds) == 8
+        # Site, category, tag, search (RSS + Atom each), and the 7×24 timeline's four.
+        assert len(feeds) == 12
+        assert "/kuaixun/rss/?important=1" in feeds
         for href in feeds:
             parsed = feedparser.parse(client.get(href.replace("&amp;", "&")).content)
             assert not parsed.bozo, href
