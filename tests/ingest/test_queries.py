@@ -30,8 +30,10 @@ def test_created_batch_queries_do_not_grow():
     assert large[0] == small[0]
     if connection.vendor == "postgresql":
         # SQLite splits a bulk INSERT by its limit of variables a statement.
-        # One each: articles, their first versions, tag links, ingested items.
-        assert large[1] == small[1] == 4
+        # At most one each: articles, their first versions, tag links, ingested
+        # items, new stories, story fingerprints, story keys (a batch whose items
+        # all join existing stories writes no new story).
+        assert small[1] <= 7 and large[1] <= 7
 
 
 def test_unchanged_batch_is_cheap():
