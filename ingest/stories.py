@@ -37,7 +37,8 @@ MIN_TITLE_KEY = 8
 MIN_TEXT_KEY = 20
 # Characters of the body used when an item has no summary.
 BODY_CHARS = 600
-# Security codes: 600519, 01797.HK, 0700.HK.
+# Security codes: 600519, 01797.HK, 0700.HK; at most MAX_CODES kept per item.
+MAX_CODES = 16
 _CODE = re.compile(r"(?<!\d)(\d{6}|\d{4,5}(?=\.hk))(?!\d)")
 # Links (an outlet's own URL) are not part of the news.
 _URL = re.compile(r"<?https?://\S+>?")
@@ -58,10 +59,13 @@ class Fingerprint:
 
     @classmethod
     def of(cls, title, summary, body=""):
-        text = summary or strip_tags(body or "")[:BODY_CHARS]
+        # The beginning is enough to recognise the news (and bounds the cost).
+        text = (summary or strip_tags(body or ""))[:BODY_CHARS]
         raw_title = unicodedata.normalize("NFKC", html.unescape(title or "")).lower()
         raw_text = unicodedata.normalize("NFKC", html.unescape(_URL.sub("", text))).lower()
-        found = frozenset(_CODE.findall(f"{raw_title} {raw_text}"))
+        # A handful of codes names what the item is about; the cap keeps the stored
+        # list within its column whatever a long text holds.
+        found = frozenset(sorted(set(_CODE.findall(f"{raw_title} {raw_text}")))[:MAX_CODES])
         return cls(normalise(raw_title), normalise(raw_text), found)
 
     def signature(self):

@@ -65,7 +65,7 @@ def test_phone_shows_15_items_in_two_screens_without_sideways_scroll(
     red = page.evaluate(
         "getComputedStyle(document.querySelector('.is-important .flash-title')).color"
     )
-    assert red == "rgb(217, 0, 27)"
+    assert red == "rgb(200, 0, 26)"  # --important in the light theme
     screenshot(page, "kuaixun-phone")
     page.goto(live_server.url + "/kuaixun/?important=1")
     assert page.locator(".flash-item").count() == 8
