@@ -16,6 +16,22 @@ HEALTH_COLOURS = {
 }
 
 
+# What the health section shows; none of it is edited by hand.
+HEALTH_FIELDS = [
+    "health_badge",
+    "poll_interval",
+    "last_attempt_at",
+    "last_success_at",
+    "last_error_status",
+    "last_error",
+    "consecutive_failures",
+    "paused_reason",
+    "newest_item_at",
+    "last_new_items",
+    "claimed_until",
+]
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = [
@@ -34,19 +50,7 @@ class SourceAdmin(admin.ModelAdmin):
     actions = ["poll_selected", "reset_selected"]
     autocomplete_fields = ["category"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = [
-        "health_badge",
-        "poll_interval",
-        "last_attempt_at",
-        "last_success_at",
-        "last_error_status",
-        "last_error",
-        "consecutive_failures",
-        "paused_reason",
-        "newest_item_at",
-        "last_new_items",
-        "claimed_until",
-    ]
+    readonly_fields = HEALTH_FIELDS
     fieldsets = [
         (None, {"fields": ["name", "url", "format", "enabled"]}),
         ("条目", {"fields": ["publication", "category", "tags", "kind"]}),
@@ -54,21 +58,7 @@ class SourceAdmin(admin.ModelAdmin):
         ("抓取", {"fields": ["min_interval", "max_interval", "silent_minutes", "next_poll_at"]}),
         (
             "健康状况",
-            {
-                "fields": [
-                    "health_badge",
-                    "poll_interval",
-                    "last_attempt_at",
-                    "last_success_at",
-                    "last_error_status",
-                    "last_error",
-                    "consecutive_failures",
-                    "paused_reason",
-                    "newest_item_at",
-                    "last_new_items",
-                    "claimed_until",
-                ]
-            },
+            {"fields": HEALTH_FIELDS},
         ),
     ]
 
