@@ -58,7 +58,18 @@ def archive_item(record, category_hint):
         "tags": [normalize_tag(name)[:TAG_MAX] for name in record.tags],
         "published_at": record.published_at.isoformat(),
         "slug": record.slug,
+        "kind": "flash" if is_flash(record) else "article",
     }
+
+
+# The old site's 7×24 list: category emnews, tagged 东财滚动新闻 (as migration 0006 marks them).
+FLASH_CATEGORY = "emnews"
+FLASH_TAG = "东财滚动新闻"
+
+
+def is_flash(record):
+    """Whether an archive post is a 7×24 flash item of the old crawler."""
+    return record.category.strip().lower() == FLASH_CATEGORY or FLASH_TAG in record.tags
 
 
 def rejection(errors):
