@@ -12,11 +12,9 @@ saves it.
 import hashlib
 import re
 import unicodedata
-from functools import reduce
-from operator import or_
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 from taggit.managers import _TaggableManager
 from taggit.models import Tag
@@ -56,10 +54,11 @@ def tags_for_names(names):
             wanted.setdefault(tag_key(name), name)
     if not wanted:
         return []
-    # iexact narrows the candidates in the database; tag_key decides.
-    query = reduce(or_, (Q(name__iexact=name) for name in wanted.values()))
+    # Lower(name) IN (...) narrows the candidates in the database in one lookup
+    # however many names a batch brings; tag_key decides.
+    lowered = {name.lower() for name in wanted.values()}
     found = {}
-    for tag in Tag.objects.filter(query).order_by("pk"):
+    for tag in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=lowered).order_by("pk"):
         found.setdefault(tag_key(tag.name), tag)
     return [found.get(key) or _create_tag(name) for key, name in wanted.items()]
 
@@ -69,8 +68,11 @@ def _create_tag(name):
         with transaction.atomic():
             return Tag.objects.create(name=name)
     except IntegrityError:
-        # Created meanwhile by another request under the same name.
-        return Tag.objects.get(name=name)
+        # Created meanwhile by another writer (or differing only in case).
+        tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+        if tag is None:
+            raise
+        return tag
 
 
 def parse_tags(tagstring):

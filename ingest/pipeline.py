@@ -23,14 +23,12 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
-from taggit.models import Tag
 
 from articles.history import record_versions
 from articles.models import Article, TaggedArticle
 from articles.signals import content_changed
-from articles.tagging import tag_key
+from articles.tagging import tag_key, tags_for_names
 from ingest import stories
 from ingest.categories import CategoryMap
 from ingest.items import Invalid, read_item
@@ -344,16 +342,8 @@ class _Batch:
     def _tags(self, items):
         """``{tag key: Tag}`` for every tag of ``items``, creating the new ones."""
         names = {tag_key(name): name for item in items for name in item.tags}
-        if not names:
-            return {}
-        found = {}
-        lowered = {key.lower() for key in names}
-        for tag in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=lowered):
-            found.setdefault(tag_key(tag.name), tag)
-        for key, name in names.items():
-            if key not in found:
-                found[key] = _create_tag(name)
-        return found
+        # The admin's rule and lookup: one per key, found or created.
+        return dict(zip(names, tags_for_names(names.values()), strict=True))
 
     def _link_tags(self, created, updated, tags):
         wanted = set()
@@ -414,18 +404,6 @@ class _Batch:
             IngestedItem.objects.bulk_create(first)
         if known:
             IngestedItem.objects.bulk_update(known, ["content_hash", "origin", "synced_at"])
-
-
-def _create_tag(name):
-    try:
-        with transaction.atomic():
-            return Tag.objects.create(name=name)
-    except IntegrityError:
-        # Created meanwhile by another writer (or differing only in case).
-        tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:
-            raise
-        return tag
 
 
 def _groups(candidates):

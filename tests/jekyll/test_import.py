@@ -568,7 +568,9 @@ def test_the_old_7x24_posts_come_in_as_flash_items(tmp_path):
     """Posts of the emnews list (tag 东财滚动新闻) are flash items; a newspaper's story stays an article."""
     archive = Archive(tmp_path)
     archive.post("1701", title="七乘二十四快讯FLASHk1", category="emnews", tag="东财滚动新闻")
-    archive.post("1702", title="报纸文章ARTICLEk2", category="dazhongzhengquanbao", tag="大众证券报新闻")
+    archive.post(
+        "1702", title="报纸文章ARTICLEk2", category="dazhongzhengquanbao", tag="大众证券报新闻"
+    )
     run_import(archive.root)
     kinds = dict(Article.objects.values_list("title", "kind"))
     assert kinds["七乘二十四快讯FLASHk1"] == Article.Kind.FLASH
