@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ops",
     "ingest",
     "sources",
+    "hot",
     # The task engine polling sources (sources/tasks.py): workers run `manage.py qcluster`.
     "django_q",
     # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its
@@ -303,6 +304,16 @@ PAGE_CACHE_QUERY_PARAMS = [
 # The longest a stored page is served (seconds), even if the content version
 # could not be renewed (an unreachable cache during an edit).
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+
+# 热门 (hot/, docs/HOT.md): a browser's reads of one article count once per
+# HOT_DEDUP_SECONDS; an address may send HOT_BEACON_RATE_PER_MINUTE beacons a
+# minute (0: no limit, benchmarks only); hourly counters expire after
+# HOT_BUCKET_SECONDS if never folded; the task engine folds them every
+# HOT_FOLD_MINUTES (set in the schedule when it is created).
+HOT_DEDUP_SECONDS = env.int("HOT_DEDUP_SECONDS", default=1800)
+HOT_BEACON_RATE_PER_MINUTE = env.int("HOT_BEACON_RATE_PER_MINUTE", default=60)
+HOT_BUCKET_SECONDS = env.int("HOT_BUCKET_SECONDS", default=2 * 24 * 3600)
+HOT_FOLD_MINUTES = env.int("HOT_FOLD_MINUTES", default=5)
 
 # The push API for crawlers (ingest/api.py): requests a minute per token.
 INGEST_RATE_PER_MINUTE = env.int("INGEST_RATE_PER_MINUTE", default=60)

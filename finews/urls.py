@@ -14,6 +14,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("ops.urls")),
     path("", include("sources.urls")),
+    path("", include("hot.urls")),
     # The push API for crawlers, its OpenAPI description and docs page.
     path("api/v1/", ingest_api.urls),
     path("", include("articles.urls")),
