@@ -11,7 +11,7 @@ hour marked and only drops them. Ids that are not published now (unknown,
 draft, scheduled, withdrawn) are left out, checked in one query per batch.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
@@ -28,7 +28,7 @@ BATCH = 500
 
 def beijing_day(hour):
     """The Beijing date an hour (hours since the epoch) falls in: UTC+8 splits no hour."""
-    return timezone.localdate(datetime.fromtimestamp(hour * 3600, tz=timezone.utc))
+    return timezone.localdate(datetime.fromtimestamp(hour * 3600, tz=UTC))
 
 
 def _batches(items, size=BATCH):
