@@ -154,7 +154,10 @@ class TestBadInput:
             assert send(client, 987654).status_code == 204
 
 
-def _wsgi(app, method="POST", body=b"a=5&b=" + browser_id(3).encode(), agent=BROWSER_UA, **extra):
+WSGI_BODY = b"a=5&b=" + browser_id(3).encode()
+
+
+def _wsgi(app, method="POST", body=WSGI_BODY, agent=BROWSER_UA, **extra):
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": BEACON_PATH,
