@@ -26,6 +26,8 @@ TOP = 50
 TABS = {"today": 1, "week": 7}
 # Groups read from the database per tab before this hour's counts are added in.
 CANDIDATES = TOP * 4
+# Ids checked against the publish gate per query.
+BATCH = 500
 
 
 def _group_totals(start, end):
@@ -47,12 +49,12 @@ def _group_totals(start, end):
 
 def _add_unfinished(totals, counts):
     """Add counts not folded yet ({article id: views}) to ``totals``, published ones only."""
-    if not counts:
-        return
-    published = Article.objects.published().filter(pk__in=list(counts))
-    for pk, story_id in published.values_list("pk", "story_id"):
-        group = -story_id if story_id else pk
-        totals[group] = totals.get(group, 0) + counts[pk]
+    ids = list(counts)
+    for start in range(0, len(ids), BATCH):
+        published = Article.objects.published().filter(pk__in=ids[start : start + BATCH])
+        for pk, story_id in published.values_list("pk", "story_id"):
+            group = -story_id if story_id else pk
+            totals[group] = totals.get(group, 0) + counts[pk]
 
 
 def compute(unfinished=()):

@@ -178,3 +178,18 @@ class TestRedisStore:
         """An unreachable Redis loses the read; the reader's page is not affected."""
         settings.REDIS_URL = "redis://127.0.0.1:1/0"
         assert send(client, 5).status_code == 204
+
+
+class TestRunningHourInRanking:
+    def test_running_hour_is_ranked_before_it_is_folded(self, client):
+        """The fold's ranking includes the running hour's reads (published ids only)."""
+        article = live_article(title="本小时刚被读的消息")
+        draft = live_article(title="本小时被读的草稿", status="draft")
+        with time_machine.travel(LATE_EVENING - timedelta(minutes=30), tick=False):
+            send(client, article.pk, browser=1)
+            send(client, article.pk, browser=2)
+            send(client, draft.pk, browser=3)
+            assert fold() == (0, 0)
+            html = client.get("/hot/").content.decode()
+        assert "本小时刚被读的消息" in html and "2 次阅读" in html
+        assert "本小时被读的草稿" not in html
