@@ -25,6 +25,7 @@ import argparse
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -234,6 +235,7 @@ def main():
     )
     print("| load | req/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |")
     print("\n".join(beacon_rows + page_rows))
+    shutil.rmtree(static_root, ignore_errors=True)
     return 0
 
 
