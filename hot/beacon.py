@@ -96,7 +96,8 @@ def beacon_app(environ, start_response):
     else:
         body = _read_body(environ)
         status = 400 if body is None else handle(environ, body)
-    headers.append(("Content-Length", "0"))
+    if status != 204:  # a 204 carries no Content-Length (RFC 9110 8.6)
+        headers.append(("Content-Length", "0"))
     start_response(_REASONS[status], headers)
     return [b""]
 

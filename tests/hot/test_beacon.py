@@ -182,6 +182,7 @@ class TestWsgiFrontDoor:
         app = in_front_of(lambda environ, start: pytest.fail("Django was called"))
         status, headers, body = _wsgi(app)
         assert (status, body, headers["Cache-Control"]) == ("204 No Content", b"", "no-store")
+        assert "Content-Length" not in headers
         assert pending_counts() == {5: 1}
         assert _wsgi(app, body=b"a=oops")[0] == "400 Bad Request"
         assert _wsgi(app, CONTENT_LENGTH="lots")[0] == "400 Bad Request"
