@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "ops",
     "ingest",
     "sources",
+    # Stock pages learned from the news (stocks/, docs/STOCKS.md).
+    "stocks",
     # The task engine polling sources (sources/tasks.py): workers run `manage.py qcluster`.
     "django_q",
     # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its
@@ -303,6 +305,10 @@ PAGE_CACHE_QUERY_PARAMS = [
 # The longest a stored page is served (seconds), even if the content version
 # could not be renewed (an unreachable cache during an edit).
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+
+# Stock pages (stocks/): an external quote page per market, off unless set, as
+# JSON {"SH": "https://…/{market}{code}.html", ...} ({code}, {market}: sh/sz/bj/hk/us).
+STOCK_QUOTE_URLS = env.json("STOCK_QUOTE_URLS", default={})
 
 # The push API for crawlers (ingest/api.py): requests a minute per token.
 INGEST_RATE_PER_MINUTE = env.int("INGEST_RATE_PER_MINUTE", default=60)
