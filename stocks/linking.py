@@ -151,6 +151,10 @@ def _learn(mentions, old_links):
     if changed:
         Security.objects.bulk_update(changed, ["names", "name", "updated_at"])
     if trusted_changed:
+        # Now (this process, and a rollback leaves it harmless: the automaton is
+        # rebuilt from what is committed) and at commit (a process that rebuilt
+        # in between has not seen these rows yet).
+        matcher.bump()
         transaction.on_commit(matcher.bump)
     return {s.code: s for s in [*securities.values(), *new]}
 

@@ -21,18 +21,20 @@ class Market(models.TextChoices):
 def best_name(names):
     """The name to show for ``{name: sightings}``.
 
-    A sighting of 「预计港交所」 also supports 港交所 (the name it ends with), so
-    noise the extraction rules missed loses to the shorter name once that has
-    been seen twice in all; until then the most seen (then shortest) name.
+    The shortest name seen at least TRUSTED_SIGHTINGS times wins. Failing that,
+    a sighting of 「升颐海国际」 also supports 颐海国际 (the name it ends with), so
+    noise the extraction rules missed loses to the shorter name seen alongside;
+    failing that, the most seen (then shortest) name.
     """
     if not names:
         return ""
-    support = {
-        name: sum(count for seen, count in names.items() if seen.endswith(name)) for name in names
-    }
-    trusted = [name for name in names if support[name] >= TRUSTED_SIGHTINGS]
-    if trusted:
-        return min(trusted, key=lambda name: (len(name), -support[name], name))
+    seen_enough = [name for name, count in names.items() if count >= TRUSTED_SIGHTINGS]
+    if seen_enough:
+        return min(seen_enough, key=lambda name: (len(name), -names[name], name))
+    support = {name: sum(c for seen, c in names.items() if seen.endswith(name)) for name in names}
+    supported = [name for name in names if support[name] >= TRUSTED_SIGHTINGS]
+    if supported:
+        return min(supported, key=lambda name: (len(name), -support[name], name))
     return min(names, key=lambda name: (-names[name], len(name), name))
 
 
