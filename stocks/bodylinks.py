@@ -17,7 +17,12 @@ _SKIP = {"a", "script", "style", "code", "pre"}
 
 def link_first_mentions(body, securities):
     """``body`` with the first mention (``text``) of each of ``securities`` linked."""
-    wanted = [(s["text"], s["code"]) for s in securities if s.get("text") and s.get("code")]
+    # Text nodes are HTML-escaped: each name is looked for as it is written there.
+    wanted = [
+        (escape(s["text"]), reverse("stocks:detail", args=[s["code"]]))
+        for s in securities
+        if s.get("text") and s.get("code")
+    ]
     if not body or not wanted:
         return body
     out, pos, skip_depth = [], 0, 0
@@ -45,16 +50,14 @@ def _link_text(text, wanted):
         return text
     found = []
     for entry in wanted:
-        # Text nodes are HTML-escaped: look for the name as it is written there.
-        written = escape(entry[0])
-        index = text.find(written)
+        index = text.find(entry[0])
         if index >= 0:
-            found.append((index, -len(written), written, entry))
+            found.append((index, -len(entry[0]), entry))
     out, pos = [], 0
-    for index, _, written, entry in sorted(found):
+    for index, _, entry in sorted(found):
         if index < pos:
             continue  # inside a name linked just before (茅台 in 贵州茅台)
-        url = reverse("stocks:detail", args=[entry[1]])
+        written, url = entry
         out.append(text[pos:index])
         out.append(f'<a class="stock-link" href="{url}">{written}</a>')
         pos = index + len(written)

@@ -76,9 +76,12 @@ def link_articles(articles, *, existing=None):
         for mention in mentions[pk]:
             security = securities[mention.code]
             sightings.setdefault(security.pk, Counter())[mention.name] += 1
+            # The body link goes on the name as shown when the sighting ends with it
+            # (「升颐海国际」 in a title, 「颐海国际」 in the body).
+            written = security.name if mention.name.endswith(security.name) else mention.name
             entries.setdefault(
                 security.pk,
-                (mention.start, security.code, security.market, security.name, mention.name),
+                (mention.start, security.code, security.market, security.name, written),
             )
         for start, name, sec_pk, code, market, shown in matcher.find(automaton, text):
             entries.setdefault(sec_pk, (start, code, market, shown, name))
