@@ -119,22 +119,21 @@ def _learn(mentions, old_links):
         for code, market in markets.items()
         if code not in securities
     ]
-    delta = Counter()  # (security code, name) -> change in sightings
-    for _pk, found in mentions.items():
+    delta = {}  # security code -> {name: change in sightings}
+    for found in mentions.values():
         for mention in found:
-            delta[(mention.code, mention.name)] += 1
+            delta.setdefault(mention.code, Counter())[mention.name] += 1
     by_pk = {s.pk: s for s in securities.values()}
     for (article_pk, sec_pk), link in old_links.items():
         if sec_pk in by_pk and article_pk in mentions:
             for name, count in (link.names or {}).items():
-                delta[(by_pk[sec_pk].code, name)] -= count
-    changed, trusted_changed, now = [], bool(new), timezone.now()
+                delta.setdefault(by_pk[sec_pk].code, Counter())[name] -= count
+    changed, trusted_changed, now = [], False, timezone.now()
     for security in [*securities.values(), *new]:
         names = Counter(security.names or {})
         before = security.trusted_names() if security.pk else set()
-        for (code, name), change in delta.items():
-            if code == security.code and change:
-                names[name] += change
+        for name, change in delta.get(security.code, {}).items():
+            names[name] += change
         names = {name: count for name, count in names.items() if count > 0}
         if names != (security.names or {}) or not security.pk:
             security.names = names

@@ -116,3 +116,27 @@ class TestBackfill:
         assert first == second
         assert first[0] == [("002456", "欧菲光", {"欧菲光": 2})]
         assert [linked_codes(a) for a in articles] == [["002456"], ["002456"], ["002456"], []]
+
+
+class TestBatchCost:
+    def test_queries_do_not_grow_with_the_batch(self):
+        """3 items or 30, each naming its own new security: the same statements, one a table."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def run(numbers):
+            items = [flash(n, summary=f"【快讯{n}】测试公司{n}(6{n:05d})公告。") for n in numbers]
+            with CaptureQueriesContext(connection) as captured:
+                pipeline.ingest(items, origin="test")
+            assert Security.objects.filter(code=f"6{numbers[0]:05d}").exists()
+            # The linking step's own statements (the rest of the pipeline has its tests).
+            return [
+                q["sql"].split(" ", 1)[0]
+                for q in captured
+                if "stocks_" in q["sql"] or '"securities" = CASE' in q["sql"]
+            ]
+
+        pipeline.ingest([flash(0)], origin="test")
+        matcher.current()
+        small, large = run(range(1, 4)), run(range(4, 34))
+        assert small == large == ["SELECT", "INSERT", "INSERT", "UPDATE"]
