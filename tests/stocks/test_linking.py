@@ -133,7 +133,8 @@ class TestBatchCost:
             return [
                 q["sql"].split(" ", 1)[0]
                 for q in captured
-                if "stocks_" in q["sql"] or '"securities" = CASE' in q["sql"]
+                if "stocks_" in q["sql"]
+                or q["sql"].startswith('UPDATE "articles_article" SET "securities"')
             ]
 
         pipeline.ingest([flash(0)], origin="test")
