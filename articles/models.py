@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 
 from articles import textindex
 from articles.category import Category
+from articles.mentions import SecurityMentions
 from articles.querysets import ARTICLE_NAME_FIELDS, SEARCHED_FIELDS, ArticleWritesQuerySet
 from articles.sanitize import sanitize_html
 from articles.slug_urls import slug_url
@@ -73,9 +74,8 @@ def new_article_slug():
     return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4)}"
 
 
-class Article(models.Model):
+class Article(SecurityMentions, models.Model):
     Status = ArticleStatus
-
     Kind = ArticleKind
 
     #: Shown for a published article whose published_at is still ahead.
@@ -182,8 +182,8 @@ class Article(models.Model):
         bases=[TagSnapshot],
         verbose_name="文章版本",
         cascade_delete_history=False,
-        # Derived from title, summary and body; rebuilt on every save.
-        excluded_fields=["search_text"],
+        # Derived from title, summary and body (search text on every save).
+        excluded_fields=["search_text", "securities"],
     )
 
     class Meta:

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ingest",
     "sources",
     "hot",
+    # Stock pages learned from the news (stocks/, docs/STOCKS.md).
+    "stocks",
     # The task engine polling sources (sources/tasks.py): workers run `manage.py qcluster`.
     "django_q",
     # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its
@@ -314,6 +316,9 @@ HOT_DEDUP_SECONDS = env.int("HOT_DEDUP_SECONDS", default=1800)
 HOT_BEACON_RATE_PER_MINUTE = env.int("HOT_BEACON_RATE_PER_MINUTE", default=60)
 HOT_BUCKET_SECONDS = env.int("HOT_BUCKET_SECONDS", default=2 * 24 * 3600)
 HOT_FOLD_MINUTES = env.int("HOT_FOLD_MINUTES", default=5)
+# Stock pages (stocks/): an external quote page per market, off unless set, as
+# JSON {"SH": "https://…/{market}{code}.html", ...} ({code}, {market}: sh/sz/bj/hk/us).
+STOCK_QUOTE_URLS = env.json("STOCK_QUOTE_URLS", default={})
 
 # The push API for crawlers (ingest/api.py): requests a minute per token.
 INGEST_RATE_PER_MINUTE = env.int("INGEST_RATE_PER_MINUTE", default=60)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("hot.urls")),
     # The push API for crawlers, its OpenAPI description and docs page.
     path("api/v1/", ingest_api.urls),
+    path("", include("stocks.urls")),
     path("", include("articles.urls")),
     # Old Jekyll URLs (permanent redirects); last, so they never shadow a real page.
     path("", include("jekyll.urls")),

@@ -33,6 +33,7 @@ from ingest import stories
 from ingest.categories import CategoryMap
 from ingest.items import Invalid, read_item
 from ingest.models import IngestedItem
+from stocks.linking import link_articles
 
 CREATED = "created"
 UPDATED = "updated"
@@ -280,6 +281,8 @@ class _Batch:
         self._write_records(creates, articles, updates)
         # Near-duplicates from other sources join one story (issue 15 §2).
         stories.assign(articles)
+        # Securities named in the text: links, learned names, the pages' lists (issue 16 §2).
+        link_articles([*articles, *updated], existing=updated)
         if articles or updated:
             due = [a.published_at for a in (*articles, *updated) if a.is_scheduled]
             content_changed.send(sender=Article, due=due)

@@ -127,7 +127,15 @@ def story_sources_html(article):
     return mark_safe(story_sources(article))  # noqa: S308 (every value is escaped)
 
 
-def _card(article, show_category, now):
+def _flash_marks(article):
+    """A 7×24 item's marks before its card title (as the timeline marks 重要)."""
+    if article.kind != article.Kind.FLASH:
+        return ""
+    important = '<span class="flash-mark">重要</span>' if article.important else ""
+    return f'<span class="card-kicker">快讯</span>{important}'
+
+
+def _card(article, show_category, now, mark_flash=False):
     # Beijing time (the site's TIME_ZONE), as the ``date`` filter shows it.
     moment = timezone.localtime(article.published_at)
     category = ""
@@ -143,7 +151,8 @@ def _card(article, show_category, now):
         f'<article class="card" data-id="{article.pk}">\n'
         f'  <time datetime="{moment.isoformat()}">{timefmt.list_time(moment, now)}</time>\n'
         f'  <div class="card-main">\n'
-        f'    <h2 class="card-title"><a href="{escape(article.get_absolute_url())}">'
+        f'    <h2 class="card-title">{_flash_marks(article) if mark_flash else ""}'
+        f'<a href="{escape(article.get_absolute_url())}">'
         f"{escape(article.title)}</a></h2>\n"
         f"    {summary}{story_sources(article, now)}\n"
         f"  </div>\n"
@@ -153,16 +162,19 @@ def _card(article, show_category, now):
 
 
 @register.simple_tag
-def article_cards(articles, show_category=True):
+def article_cards(articles, show_category=True, mark_flash=False):
     """The cards of a listing: the one definition of an article card's HTML.
 
     Built in Python: an ``{% include %}`` per card cost about a quarter of a
-    list page's time. ``show_category=False`` leaves out the category link.
+    list page's time. ``show_category=False`` leaves out the category link;
+    ``mark_flash`` marks 7×24 items (lists mixing them with articles).
     tests/articles/test_cards.py pins the output (escaping, Beijing time, cut summaries).
     """
     now = timezone.now()
     return mark_safe(  # noqa: S308 (every value above is escaped)
-        "".join(f"\n    {_card(article, show_category, now)}\n  " for article in articles)
+        "".join(
+            f"\n    {_card(article, show_category, now, mark_flash)}\n  " for article in articles
+        )
     )
 
 

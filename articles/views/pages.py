@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
 from articles.views.base import home_crumb
+from stocks.feeds import security_feeds
 
 # The tags listed on /feeds/: the most used among the newest FEED_TAG_WINDOW
 # published articles, so the query reads a bounded number of rows at any size.
@@ -58,9 +59,9 @@ class FeedsView(TemplateView):
                 Exists(Article.objects.published().filter(category=OuterRef("pk")))
             ).order_by("name"),
             tags=top_tags(),
-            # Feeds that come with other pages (7×24 快讯; stocks later), each
-            # group {"title", "description", "feeds": [{"name", "rss", "atom"}]}.
-            more_feeds=[flash_feeds()],
+            # Feeds that come with other pages (7×24 快讯, stocks), each group
+            # {"title", "description", "feeds": [{"name", "url"?, "rss", "atom"}]}.
+            more_feeds=[flash_feeds(), security_feeds()],
             breadcrumbs=[home_crumb(), Crumb("订阅", reverse("articles:feeds"))],
         )
         return context

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
+from stocks.linking import link_articles
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ SHARED_TAG = "闸门标签"
 # Each article's own tag: the tag sitemap may list only the published ones'.
 OWN_TAG = "闸门专属{}"
 NEWS_URL = re.compile(r"/news/(gate-[a-z0-9-]+)/")
+GATE_SECURITY = "闸门科技(600999)"
 TAG_URL = re.compile(r"/tag/(闸门专属[a-z0-9]+)/")
 
 
@@ -42,12 +44,14 @@ def gate_articles():
         article = make_article(
             slug=f"gate-{name}",
             title=f"闸门文章{name}",
-            body="<p>闸门测试：央行宣布降准</p>",
+            body=f"<p>闸门测试：央行宣布降准，{GATE_SECURITY}</p>",
             category=category,
             tags=[SHARED_TAG, OWN_TAG.format(name)],
             **fields,
         )
         articles[article.slug] = article
+    # Linked to one security as ingestion links them (its page and feeds are public paths).
+    link_articles(list(articles.values()))
     return articles
 
 
@@ -69,6 +73,9 @@ PATHS = {
     "sitemap_news": lambda a: reverse("articles:sitemap_news"),
     "latest_json": lambda a: reverse("articles:latest_json") + "?since=2000-01-01T00:00:00%2B08:00",
     "archive_day": lambda a: _archive_url(a["gate-published1"]),
+    "stock": lambda a: reverse("stocks:detail", args=["600999"]),
+    "stock_feed_rss": lambda a: reverse("stocks:feed_rss", args=["600999"]),
+    "stock_feed_atom": lambda a: reverse("stocks:feed_atom", args=["600999"]),
 }
 
 
