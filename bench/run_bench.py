@@ -343,7 +343,7 @@ def main():
             f"| {ratio:.0%} |"
         )
     for label in ("search", "feed"):
-        if urls.get(label) is None:
+        if label in urls and urls[label] is None:
             print(f"\n({label}: no such route on this branch; not measured)")
     shutil.rmtree(static_root, ignore_errors=True)
     return 0
