@@ -324,7 +324,7 @@ def main():
                     ratio, page, ceiling = results[label, mode]
                     print(
                         f"{mode:9} {label:16} {page[0]:8.0f} req/s "
-                        f"(ceiling {ceiling[0]:.0f}, {ratio:.0%})",
+                        f"(ceiling {ceiling[0]:.0f}, {ratio:.1%})",
                         flush=True,
                     )
 
@@ -340,7 +340,7 @@ def main():
     for (label, mode), (ratio, (rps, p50, p99), ceiling) in results.items():
         print(
             f"| {label} | {mode} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {ceiling[0]:.0f} "
-            f"| {ratio:.0%} |"
+            f"| {ratio:.1%} |"
         )
     for label in ("search", "feed"):
         if label in urls and urls[label] is None:
