@@ -11,6 +11,12 @@ with the page cache off (PAGE_CACHE=false) and on (Redis) -- keeping the better
 of --runs runs. The ceiling is bench/ceiling.py serving the same article's
 bytes under the same gunicorn. Prints requests/s, p50, p99 and the ratio to the
 ceiling per page, as a Markdown table. Not a test: it is run on purpose.
+
+"random" is a crawler's walk: every request a different one of 2,000 articles
+spread evenly over the archive (a wrk Lua script reading a file of paths), so
+a per-URL cache does not help it. `--only article random` measures a subset;
+`--capture DIR` saves each page's uncached HTML (and 20 of the walk's) to diff
+the output of two versions of the code.
 """
 
 import argparse
@@ -33,7 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
-PICK_PAGES = """
+# Articles in the random-article walk, spread evenly over the whole archive.
+WALK = 2000
+
+PICK_PAGES = (
+    f"WALK = {WALK}\n"
+    + """
 import json
 from django.urls import NoReverseMatch, reverse
 from django.db.models import Count
@@ -47,6 +58,13 @@ pages = -(-big["n"] // per)
 tag_id = (TaggedArticle.objects.filter(status="published").values("tag").annotate(n=Count("id"))
           .order_by("-n").first()["tag"])
 article = Article.objects.published().order_by("-published_at")[1000 if big["n"] > 2000 else 10]
+# The crawler's walk: WALK articles spread evenly over the whole archive.
+published = Article.objects.published().order_by("-published_at", "-id")
+total = published.count()
+step = max(1, total // WALK)
+walk_ids = set(range(0, total, step)[:WALK])
+walk = [a.get_absolute_url() for i, a in enumerate(published.only("slug").iterator(chunk_size=5000))
+        if i in walk_ids]
 urls = {
     "home": reverse("articles:home"),
     "category p1": category.get_absolute_url(),
@@ -63,8 +81,25 @@ for label, name, query in optional:
         urls[label] = reverse(name) + query
     except NoReverseMatch:
         urls[label] = None
-print(json.dumps({"urls": urls, "category_articles": big["n"],
+print(json.dumps({"urls": urls, "category_articles": big["n"], "walk": walk,
                   "articles": Article.objects.count()}))
+"""
+)
+
+
+# The random-article walk: each request of every wrk connection takes the next
+# path of the file (each connection starting at its own offset), so no two
+# requests in a row ask for the same article and a per-URL cache rarely hits.
+WALK_LUA = """
+local paths = {}
+for line in io.lines("WALK_FILE") do paths[#paths + 1] = line end
+local counter = 0
+setup = function(thread) thread:set("offset", counter * 997); counter = counter + 1 end
+init = function(args) n = offset end
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
 """
 
 
@@ -150,9 +185,11 @@ class Server:
         self.log.close()
 
 
-def wrk(url, args):
+def wrk(url, args, script=None):
     """(requests/s, p50 ms, p99 ms) of one wrk run after a short warm-up."""
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "--timeout", "10s"]
+    if script:
+        base += ["-s", script]
     subprocess.run([*base, "-d2s", url], check=True, capture_output=True)
     out = subprocess.run(
         [*base, f"-d{args.duration}s", url], check=True, capture_output=True, text=True
@@ -185,6 +222,13 @@ def main():
     parser.add_argument("--runs", type=int, default=2, help="runs per page; the best is kept")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", nargs="+", metavar="LABEL", help="measure only these pages")
+    parser.add_argument(
+        "--capture",
+        metavar="DIR",
+        help="save each page's HTML (uncached, and 20 of the walk's articles) in DIR, to diff "
+        "two versions of the code",
+    )
     args = parser.parse_args()
     args.db = args.db or f"finews_bench_{args.articles}"
 
@@ -210,7 +254,27 @@ def main():
         .splitlines()[-1]
     )
     urls = picked["urls"]
-    print(f"articles: {picked['articles']}, biggest category: {picked['category_articles']}")
+    walk_file = Path(static_root) / "walk.txt"
+    walk_file.write_text("\n".join(picked["walk"]) + "\n")
+    walk_script = Path(static_root) / "walk.lua"
+    walk_script.write_text(WALK_LUA.replace("WALK_FILE", str(walk_file)))
+    urls["random"] = picked["walk"][0]
+    if args.only:
+        urls = {
+            label: path
+            for label, path in urls.items()
+            if label.split()[0] in args.only or label in args.only or label == "article"
+        }
+    print(
+        f"articles: {picked['articles']}, biggest category: {picked['category_articles']}, "
+        f"walk: {len(picked['walk'])} articles"
+    )
+    capture = Path(args.capture) if args.capture else None
+    if capture:
+        capture.mkdir(parents=True, exist_ok=True)
+        step = max(1, len(picked["walk"]) // 20)
+        for i, path in enumerate(picked["walk"][::step][:20]):
+            urls[f"walk{i:02}"] = path
     ceiling_file = Path(static_root) / "ceiling.html"
     redis_db = args.redis.rsplit("/", 1)[-1]
     subprocess.run(["redis-cli", "-n", redis_db, "FLUSHDB"], capture_output=True)
@@ -232,6 +296,9 @@ def main():
                     with urllib.request.urlopen(url) as response:  # noqa: S310 (local URL)
                         assert response.status == 200, (label, response.status)
                         body = response.read()
+                    if capture and mode == "uncached":
+                        name = re.sub(r"[^a-z0-9]+", "-", label)
+                        (capture / f"{name}.html").write_bytes(body)
                     if label == "article" and ceiling_server is None:
                         ceiling_file.write_bytes(body)
                         ceiling_server = stack.enter_context(
@@ -243,18 +310,21 @@ def main():
                             )
                         )
                 for label, path in urls.items():
-                    if path is None:
+                    if path is None or label.startswith("walk"):
                         continue
+                    if args.only and label.split()[0] not in args.only and label not in args.only:
+                        continue
+                    script = str(walk_script) if label == "random" else None
                     runs = []
                     for _ in range(args.runs):
-                        page = wrk(server.base + path, args)
+                        page = wrk(server.base + path, args, script)
                         ceiling = wrk(ceiling_server.base + "/", args)
                         runs.append((page[0] / ceiling[0], page, ceiling))
                     results[label, mode] = max(runs)
                     ratio, page, ceiling = results[label, mode]
                     print(
                         f"{mode:9} {label:16} {page[0]:8.0f} req/s "
-                        f"(ceiling {ceiling[0]:.0f}, {ratio:.0%})",
+                        f"(ceiling {ceiling[0]:.0f}, {ratio:.1%})",
                         flush=True,
                     )
 
@@ -270,10 +340,10 @@ def main():
     for (label, mode), (ratio, (rps, p50, p99), ceiling) in results.items():
         print(
             f"| {label} | {mode} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {ceiling[0]:.0f} "
-            f"| {ratio:.0%} |"
+            f"| {ratio:.1%} |"
         )
     for label in ("search", "feed"):
-        if urls.get(label) is None:
+        if label in urls and urls[label] is None:
             print(f"\n({label}: no such route on this branch; not measured)")
     shutil.rmtree(static_root, ignore_errors=True)
     return 0
