@@ -462,6 +462,10 @@ def _sqlite_counts(db):
     return articles, imported, tagged, slugs
 
 
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _run_until_held(command, env, files, stop):
     """Start the import, let it hold after ``files`` files (HOLD_ENV), then ``stop`` it.
 
@@ -469,7 +473,17 @@ def _run_until_held(command, env, files, stop):
     no race with the clock, however busy the machine.
     """
     env = {**env, HOLD_ENV: str(files)}
-    process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A suite started in the background by a non-interactive shell (`test.sh &`)
+        # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt:
+        # the import must get the terminal's default, as a user's Ctrl-C would.
+        preexec_fn=_default_sigint,
+    )
     try:
         lines = []
         for line in process.stderr:
