@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ops",
     "ingest",
     "sources",
+    "searchindex",
     # The task engine polling sources (sources/tasks.py): workers run `manage.py qcluster`.
     "django_q",
     # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its
