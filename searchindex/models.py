@@ -52,3 +52,6 @@ class SearchEntry(models.Model):
         db_table = "searchindex_entry"
         verbose_name = "搜索索引条目"
         verbose_name_plural = "搜索索引条目"
+
+    def __str__(self):
+        return f"search entry of article {self.article_id}"

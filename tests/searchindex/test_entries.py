@@ -161,9 +161,7 @@ class TestWritePaths:
         call_command("seed_demo", articles=40, stdout=None)
         assert out_of_step() == 0
         word = search.query_words(demo_data.STORIES[0][0])[0]
-        expected = (
-            Article.objects.published().filter(search_text__contains=f" {word} ").count()
-        )
+        expected = Article.objects.published().filter(search_text__contains=f" {word} ").count()
         assert expected > 0
         assert len(found(client, word)) == expected
 
@@ -217,7 +215,11 @@ class TestSameResults:
     def fixed_set(self):
         category = make_category()
         texts = [
-            ("央行降准释放长期资金", "银行体系流动性合理充裕。", "<p>央行决定下调存款准备金率。</p>"),
+            (
+                "央行降准释放长期资金",
+                "银行体系流动性合理充裕。",
+                "<p>央行决定下调存款准备金率。</p>",
+            ),
             ("银行理财子公司扩容", "理财产品净值化转型。", "<p>多家银行理财子公司获批开业。</p>"),
             ("午间快讯", "两市震荡。", "<p>银行板块午后拉升，券商跟涨。</p>"),
             ("郑州银行零售业务", "零售转型。", "<p>郑州银行零售业务部线上办理。</p>"),
