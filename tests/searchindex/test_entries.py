@@ -31,15 +31,18 @@ DUE = datetime(2026, 3, 2, 9, 30, tzinfo=BEIJING)
 
 
 def found(client, q):
-    """Titles on the search page for ``q`` (every page of it)."""
+    """Titles on the search page for ``q`` (every page of it); the count shown must agree."""
     titles, page = [], 1
     while True:
         response = client.get(reverse("articles:search"), {"q": q, "page": page})
         assert response.status_code == 200
         titles += [a.title for a in response.context["articles"]]
         if not response.context["page_obj"].has_next():
-            return titles
+            break
         page += 1
+    if titles:
+        assert f"共找到 {len(titles)} 篇文章" in response.content.decode()
+    return titles
 
 
 def out_of_step():
