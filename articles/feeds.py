@@ -221,7 +221,7 @@ class SearchFeed(LatestArticlesFeed):
     def items(self, obj=None):
         articles = Article.objects.published().select_related("category").prefetch_related("tags")
         count = min(FEED_ITEMS, settings.SEARCH_WINDOW)
-        return list(search.matching(articles.defer("search_text"), obj["words"])[:count])
+        return list(search.matching(articles.defer("search_text"), obj["words"], count))
 
 
 class SearchAtomFeed(SearchFeed):

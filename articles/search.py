@@ -13,12 +13,12 @@ import unicodedata
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, IntegerField, Q, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.textindex import plain_text, segment
+from searchindex.models import SearchEntry
 
 # Longer queries are cut here: nobody types more, and it bounds the work per request.
 MAX_QUERY_CHARS = 100
@@ -45,39 +45,73 @@ def search(queryset, words, window=None):
 
     Only the newest ``window`` matches (``settings.SEARCH_WINDOW``) are ranked:
     relevance among recent news, at a cost that does not grow with the archive
-    (docs/SEARCH.md). One query reads the window's keys and ranks; a page then
-    reads its own articles by key.
+    (docs/SEARCH.md). One query reads the window's keys, one ranks them; a page
+    then reads its own articles by key, through ``queryset`` (the publish gate).
     """
     if window is None:
         window = settings.SEARCH_WINDOW
     if not words:
         return SearchResults(queryset, [], window)
-    # The window's keys first (newest matches, no rank), then the rank of those
-    # rows only: a bitmap scan of a common word must not rank every match.
-    newest = list(matching(queryset, words).values_list("pk", flat=True)[:window])
+    if connection.vendor == "postgresql":
+        return SearchResults(queryset, _ranked_window(words, window), window)
+    # The window's keys first (newest matches, no rank), then the rank of those rows only.
+    newest = list(_matching_fallback(queryset, words).values_list("pk", flat=True)[:window])
     if not newest:
         return SearchResults(queryset, [], window)
-    # The keys already match: rank them without testing the match again.
-    ranked = _ranked(queryset.model._default_manager.filter(pk__in=newest), words)
+    ranked = _search_fallback(queryset.model._default_manager.filter(pk__in=newest), words)
     rows = list(ranked.values_list("pk", "rank", "published_at"))
     # Relevance first, then recency, then the key: a stable order for pagination.
     rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
     return SearchResults(queryset, [row[0] for row in rows], window)
 
 
-def _ranked(queryset, words):
-    if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, words, match=False)
-    return _search_fallback(queryset, words, match=False)
+def _ranked_window(words, window):
+    """Keys of the newest ``window`` matches, best first: one query on the search table.
+
+    The inner query (the ORM's, publish gate included) takes the window by
+    date; the outer one ranks those rows only, with the vectors already read:
+    ranked inside, a bitmap scan of a common word would rank every match
+    before its sort. Relevance first, then recency, then the key: a stable
+    order for pagination.
+    """
+    inner = _entries(words).values("article_id", "published_at", "search_vector")[:window]
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.article_id FROM ({sql}) w ORDER BY"  # noqa: S608 (the ORM's SQL)
+            " ts_rank(w.search_vector, plainto_tsquery('simple', %s), 1) DESC,"
+            " w.published_at DESC, w.article_id DESC",
+            [*params, " ".join(words)],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
-def matching(queryset, words):
-    """Every match of ``words`` in ``queryset`` with its ``rank``, newest first (the window)."""
+def matching(queryset, words, limit):
+    """The newest ``limit`` matches of ``words`` in ``queryset``, newest first (search feeds)."""
     if connection.vendor == "postgresql":
-        matches = _search_postgresql(queryset, words)
-    else:
-        matches = _search_fallback(queryset, words)
-    return matches.order_by("-published_at", "-id")
+        keys = _entries(words).values("pk")[:limit]
+        return queryset.filter(pk__in=keys).order_by("-published_at", "-id")
+    return _matching_fallback(queryset, words)[:limit]
+
+
+def _matching_fallback(queryset, words):
+    return _search_fallback(queryset, words).order_by("-published_at", "-id")
+
+
+def _tsquery(words):
+    from django.contrib.postgres.search import SearchQuery
+
+    # plainto_tsquery: the words are ANDed and any tsquery syntax in them is inert.
+    return SearchQuery(" ".join(words), config="simple", search_type="plain")
+
+
+def _entries(words):
+    """Published, due entries matching every word, newest first (the narrow table)."""
+    return (
+        SearchEntry.objects.published()
+        .filter(search_vector=_tsquery(words))
+        .order_by("-published_at", "-article_id")
+    )
 
 
 class SearchResults:
@@ -105,34 +139,14 @@ class SearchResults:
         return [articles[key] for key in keys if key in articles]
 
 
-def _search_postgresql(queryset, words, match=True):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-
-    # plainto_tsquery: the words are ANDed and any tsquery syntax in them is inert.
-    query = SearchQuery(" ".join(words), config="simple", search_type="plain")
-    # The generated column is not a model field (see the migration); the SQL is a constant.
-    vector = RawSQL(  # noqa: S611
-        f"{connection.ops.quote_name(queryset.model._meta.db_table)}.search_vector",
-        [],
-        output_field=SearchVectorField(),
-    )
-    queryset = queryset.annotate(search_vector=vector)
-    if match:
-        queryset = queryset.filter(search_vector=query)
-    # Normalisation 1: divide by 1 + log(length), so long bodies do not win by size.
-    return queryset.annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
-
-
-def _search_fallback(queryset, words, match=True):
+def _search_fallback(queryset, words):
     matches = Q()
     in_title = Q()
     for word in words:
         matches &= Q(search_text__contains=f" {word} ")
         in_title &= Q(title__icontains=word)
     # A crude relevance: every word in the title first, then newest first.
-    if match:
-        queryset = queryset.filter(matches)
-    return queryset.annotate(
+    return queryset.filter(matches).annotate(
         rank=Case(When(in_title, then=1), default=0, output_field=IntegerField())
     )
 

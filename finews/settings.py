@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "hot",
     # Stock pages learned from the news (stocks/, docs/STOCKS.md).
     "stocks",
+    # The narrow search table search reads on PostgreSQL (searchindex/, docs/SEARCH.md).
+    "searchindex",
     # The task engine polling sources (sources/tasks.py): workers run `manage.py qcluster`.
     "django_q",
     # django-ninja: in INSTALLED_APPS so /api/v1/docs serves Swagger UI from its

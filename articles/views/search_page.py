@@ -26,7 +26,8 @@ class SearchView(ArticleListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return search.search(super().get_queryset(), self.words)
+        # Snippets need the body; the search text (as long as the body) stays unread.
+        return search.search(super().get_queryset().defer("search_text"), self.words)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

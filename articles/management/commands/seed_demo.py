@@ -275,5 +275,6 @@ class Command(BaseCommand):
         filled either in article_rows() (as search_text is: segmented there,
         each distinct text once) or here with one set-based UPDATE over
         ``first_id..last_id``, in batches of about 50,000 ids for a million
-        rows. PostgreSQL computes generated columns (search_vector) itself.
+        rows. PostgreSQL computes generated columns (search_vector) itself, and
+        its trigger writes the search table (searchindex_entry) row by row.
         """
