@@ -238,3 +238,20 @@ class TestScreenshots:
                 page.wait_for_selector(".theme-toggle:not([hidden])")
                 screenshot(page, f"theme-{name}-{scheme}-{width}")
         assert page.console.errors == []
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_phone_header_is_one_line(live_server, page, news, width):
+    """On a phone the brand, every navigation link and the theme toggle share the first line."""
+    page.set_viewport_size({"width": width, "height": PHONE["height"]})
+    page.goto(live_server.url + news.get_absolute_url())
+    page.wait_for_selector(".theme-toggle:not([hidden])")
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll('.brand, .site-nav a, .theme-toggle')]
+                 .map(e => [e.textContent.trim(), Math.round(e.getBoundingClientRect().top)])"""
+    )
+    names = [name for name, _ in tops]
+    assert "热门" in names and "深色" in names
+    brand_top = tops[0][1]
+    assert [name for name, top in tops if abs(top - brand_top) > 12] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
