@@ -21,6 +21,7 @@ from articles.admin.notices import StaleNoticeMixin
 from articles.admin.views import ArticleViewsMixin
 from articles.models import Article, Category
 from articles.sanitize import removed_markup, sanitize_html
+from stocks.linking import link_articles
 
 PUBLISH_PERMISSION = "articles.publish_article"
 # Times are shown in TIME_ZONE, Beijing time, like everywhere on the site.
@@ -209,6 +210,8 @@ class ArticleAdmin(StaleNoticeMixin, ArticleActionsMixin, ArticleViewsMixin, adm
         article._tag_names = list(article.tags.names())
         reason = "修改：" + "、".join(changes) if change else "创建"
         history.record_versions([article], user=request.user, reason=reason, created=not change)
+        # The securities it names, linked as the pipeline links what comes in (stocks/).
+        link_articles([article], existing=[article] if change else [])
 
     def construct_change_message(self, request, form, formsets, add=False):
         if add:
