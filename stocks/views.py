@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView
 
 from articles.metadata import Crumb
@@ -15,6 +15,11 @@ def quote_url(security):
     """The external quote page for ``security`` (STOCK_QUOTE_URLS per market), or ""."""
     pattern = settings.STOCK_QUOTE_URLS.get(security.market, "")
     return pattern.format(code=security.code, market=security.market.lower()) if pattern else ""
+
+
+def short_hong_kong_code(request, code):
+    """/stock/9869/ -> /stock/09869/: a Hong Kong code without its leading zeros."""
+    return redirect("stocks:detail", code=code.zfill(5), permanent=True)
 
 
 class SecurityView(SeekListMixin, ListView):

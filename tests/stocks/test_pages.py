@@ -58,12 +58,19 @@ class TestStockPage:
         assert other.get_absolute_url() not in page
 
     @pytest.mark.parametrize(
-        "path", ["/stock/600000/", "/stock/9869/", "/stock/tsla/", "/stock/AB CD/"]
+        "path",
+        ["/stock/600000/", "/stock/09869/", "/stock/tsla/", "/stock/AB CD/", "/stock/1234567/"],
     )
     def test_unknown_code_is_404(self, client, path):
         """Only a code seen in the news has a page."""
         mentioning(1)
         assert client.get(path).status_code == 404
+
+    def test_short_hong_kong_code_redirects_to_its_five_digits(self, client):
+        """/stock/9869/ (as 9869.HK is often written) is a permanent redirect to /stock/09869/."""
+        response = client.get("/stock/9869/")
+        assert response.status_code == 301
+        assert response["Location"] == "/stock/09869/"
 
     def test_flash_items_are_marked(self, client):
         """A 7×24 item among the stock's news carries the 快讯 mark, 重要 when it is."""
