@@ -24,7 +24,6 @@ hour's hash is read back to show the beacons were counted. Not a test.
 import argparse
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run_bench import PY, Server, ensure_wrk, run
+from run_bench import PY, Server, ensure_wrk, production_env, run
 from run_bench import wrk as wrk_page
 
 LUA = """
@@ -153,21 +152,14 @@ def main():
 
     ensure_wrk()
     static_root = tempfile.mkdtemp(prefix="finews-beacon-static-")
-    env = {
-        **os.environ,
-        "FINEWS_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{args.pg}/{args.db}",
-        "REDIS_URL": args.redis,
-        "PAGE_CACHE": "true",
-        "STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        "HOT_BEACON_RATE_PER_MINUTE": "0",
-        "GUNICORN_THREADS": str(args.gunicorn_threads),
-    }
+    env = production_env(
+        f"{args.pg}/{args.db}",
+        static_root,
+        REDIS_URL=args.redis,
+        PAGE_CACHE="true",
+        HOT_BEACON_RATE_PER_MINUTE="0",
+        GUNICORN_THREADS=str(args.gunicorn_threads),
+    )
     ensure_database(args, env)
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     out = run([PY, "manage.py", "shell", "-c", PICK], env, capture_output=True, text=True)

@@ -103,6 +103,22 @@ end
 """
 
 
+def production_env(database_url, static_root, **extra):
+    """The environment of gunicorn as ops run it: production settings, a throwaway key."""
+    return {
+        **os.environ,
+        "FINEWS_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
 def run(cmd, env, **kwargs):
     return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
 
@@ -234,17 +250,7 @@ def main():
 
     ensure_wrk()
     static_root = tempfile.mkdtemp(prefix="finews-bench-static-")
-    env = {
-        **os.environ,
-        "FINEWS_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{args.pg}/{args.db}",
-        "STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(f"{args.pg}/{args.db}", static_root)
     env.pop("REDIS_URL", None)
     ensure_database(args, env)
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
