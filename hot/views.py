@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from articles.metadata import Crumb
 from articles.models import Article
+from articles.views.base import home_crumb
 from hot import ranking
 
 BOX_SIZE = 10
@@ -50,7 +51,7 @@ class HotView(TemplateView):
             "rows": hot_rows(self.tab, stored=stored),
             "ranked_at": stored["at"],
             "breadcrumbs": [
-                Crumb("首页", reverse("articles:home")),
+                home_crumb(),
                 Crumb(TAB_TITLES[self.tab], reverse(f"hot:{self.tab}")),
             ],
         }
