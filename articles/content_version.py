@@ -1,9 +1,12 @@
 """The content version: one token that changes whenever what readers see changes.
 
-Every cached thing (whole pages, page counts, pagination boundaries) is tied
-to it. Counts and boundaries have the token in their key (``versioned_key``);
-the page cache (ops/page_cache.py) stores a page per URL with the token it was
-rendered under, and serves it only while that token is current. Changing the
+Every cached thing (whole pages, page counts, pagination boundaries, a list's
+category or tag) is tied to it. Either the token is in the key
+(``versioned_key``), or the value is stored with the token it was computed
+under and used only while that token is current: the page cache
+(ops/page_cache.py) stores a page per URL that way, and ``Snapshot`` reads a
+list page's counts, boundaries and objects that way, in the same round trip
+as the token itself. Changing the
 token is one cache write; nothing is flushed, nothing is served stale, and
 entries of old tokens are overwritten or expire by their timeout.
 
@@ -159,3 +162,36 @@ def renew(due=(), recompute=False):
 def versioned_key(*parts):
     """A cache key for data derived from the published content."""
     return ":".join(["finews", current(), *map(str, parts)])
+
+
+class Snapshot:
+    """Data derived from the content, for one request: read with the token in one round trip.
+
+    ``Snapshot(keys)`` fetches the token and every key with one ``get_many``;
+    a value is stored with the token it was computed under (``set``) and is
+    seen only while that token is current, so it is exactly as fresh as a
+    ``versioned_key`` entry, without a round trip for the token per value.
+    A key not named up front is read when first asked for.
+    """
+
+    def __init__(self, keys=()):
+        keys = list(dict.fromkeys(keys))
+        found = cache.get_many([VERSION_KEY, *keys])
+        self.token = current(found.get(VERSION_KEY))
+        self._values = {}
+        for key in keys:
+            self._take(key, found.get(key))
+
+    def _take(self, key, entry):
+        fresh = entry is not None and entry[0] == self.token
+        self._values[key] = entry[1] if fresh else None
+
+    def get(self, key):
+        """The value stored under ``key`` for the current token, or None."""
+        if key not in self._values:
+            self._take(key, cache.get(key))
+        return self._values[key]
+
+    def set(self, key, value, timeout):
+        self._values[key] = value
+        cache.set(key, (self.token, value), timeout)

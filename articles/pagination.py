@@ -6,17 +6,19 @@ one index range whatever N is. That boundary row, and the list's total count,
 are cached under the content version (articles/content_version.py), so they are
 computed once per change of content rather than on every request; a boundary
 is derived from the previous page's boundary when that one is cached (a crawler
-walking the pages pays one short step each time).
+walking the pages pays one short step each time). The count, the boundaries a
+page may need and the content version come in one cache round trip
+(``content_version.Snapshot``), which a view can share for its own lookups.
 """
 
 import math
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
+from django.utils.functional import cached_property
 
-from articles.content_version import versioned_key
+from articles.content_version import Snapshot
 
 # How long a count or a boundary may live; the content version makes them
 # stale long before that whenever anything changes.
@@ -85,13 +87,35 @@ def older_than(fields, boundary):
     )
 
 
-def _boundary(rows, fields, number, per_page, scope):
+def count_key(scope):
+    return f"finews:list:count:{scope}"
+
+
+def boundary_key(scope, per_page, number):
+    return f"finews:list:seek:{scope}:{per_page}:{number}"
+
+
+def seek_keys(page, per_page, scope):
+    """The cache keys page ``page`` of the list may read (the count, its way in)."""
+    keys = [count_key(scope)]
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError):
+        return keys
+    if number > 1:
+        keys.append(boundary_key(scope, per_page, number))
+    if number > 2:
+        keys.append(boundary_key(scope, per_page, number - 1))
+    return keys
+
+
+def _boundary(rows, fields, number, per_page, scope, shared):
     """(date, id) of the last row of page ``number - 1``; ``rows(q)`` is the ordered list."""
-    key = versioned_key("seek", scope, per_page, number)
-    boundary = cache.get(key)
+    key = boundary_key(scope, per_page, number)
+    boundary = shared.get(key)
     if boundary is not None:
         return boundary
-    previous = cache.get(versioned_key("seek", scope, per_page, number - 1)) if number > 2 else None
+    previous = shared.get(boundary_key(scope, per_page, number - 1)) if number > 2 else None
     if previous is not None:
         keys = rows(older_than(fields, previous)).values_list(*fields)
         row = keys[per_page - 1 : per_page]
@@ -103,7 +127,7 @@ def _boundary(rows, fields, number, per_page, scope):
     if not row:
         raise Http404("没有这一页。")
     boundary = tuple(row[0])
-    cache.set(key, boundary, TIMEOUT)
+    shared.set(key, boundary, TIMEOUT)
     return boundary
 
 
@@ -116,6 +140,7 @@ def seek_paginate(
     fields=("published_at", "id"),
     where=None,
     count_queryset=None,
+    shared=None,
 ):
     """Page ``page`` of ``queryset`` newest first, by seek; 404 for a page that is not there.
 
@@ -123,25 +148,32 @@ def seek_paginate(
     ``fields`` are the (date, id) pair the list's index is ordered by;
     ``where`` is a condition on a multi-valued relation that must share one
     join with the seek condition (so both go into one filter() call);
-    ``count_queryset``, when given, counts the same rows more cheaply.
+    ``count_queryset``, when given, counts the same rows more cheaply;
+    ``shared``, a ``Snapshot`` that read ``seek_keys()`` already (one is made
+    otherwise).
     """
-    where = where or Q()
+    if shared is None:
+        shared = Snapshot(seek_keys(page, per_page, scope))
     date_field, id_field = fields
+    order = (f"-{date_field}", f"-{id_field}")
 
     def rows(condition=None):
-        combined = where & condition if condition is not None else where
-        return queryset.filter(combined).order_by(f"-{date_field}", f"-{id_field}")
+        # One filter() call: ``where`` and the seek condition share one join.
+        conditions = [q for q in (where, condition) if q]
+        return (queryset.filter(*conditions) if conditions else queryset).order_by(*order)
 
-    count_key = versioned_key("count", scope)
-    count = cache.get(count_key)
+    count = shared.get(count_key(scope))
     if count is None:
-        counted = queryset.filter(where) if count_queryset is None else count_queryset
+        if count_queryset is not None:
+            counted = count_queryset
+        else:
+            counted = queryset.filter(where) if where else queryset
         count = counted.order_by().count()
-        cache.set(count_key, count, TIMEOUT)
+        shared.set(count_key(scope), count, TIMEOUT)
     page_obj = SeekPage([], 1, count, per_page)
     page_obj.number = number = page_number(page, page_obj.num_pages)
     if number > 1:
-        boundary = _boundary(rows, fields, number, per_page, scope)
+        boundary = _boundary(rows, fields, number, per_page, scope, shared)
         ordered = rows(older_than(fields, boundary))
     else:
         ordered = rows()
@@ -150,7 +182,12 @@ def seek_paginate(
 
 
 class SeekPaginationMixin:
-    """For ListView: replaces COUNT + OFFSET pagination with seek_paginate()."""
+    """For ListView: replaces COUNT + OFFSET pagination with seek_paginate().
+
+    ``self.shared`` is the request's ``Snapshot``: the list's count and
+    boundaries, plus whatever ``shared_keys()`` names (a view adds the key
+    of its category or tag), in one cache round trip.
+    """
 
     seek_fields = ("published_at", "id")
 
@@ -165,15 +202,29 @@ class SeekPaginationMixin:
         """The rows to count for the page total; the list itself by default."""
         return queryset
 
+    def requested_page(self):
+        return self.request.GET.get(self.page_kwarg) or self.kwargs.get(self.page_kwarg)
+
+    def seek_page_size(self):
+        return self.get_paginate_by(None) or settings.ARTICLES_PER_PAGE
+
+    def shared_keys(self):
+        """Cache keys this request reads under the content version."""
+        return seek_keys(self.requested_page(), self.seek_page_size(), self.pagination_scope())
+
+    @cached_property
+    def shared(self):
+        return Snapshot(self.shared_keys())
+
     def paginate_queryset(self, queryset, page_size):
-        page = self.request.GET.get(self.page_kwarg) or self.kwargs.get(self.page_kwarg)
         page_obj = seek_paginate(
             queryset,
-            page,
+            self.requested_page(),
             page_size or settings.ARTICLES_PER_PAGE,
             scope=self.pagination_scope(),
             fields=self.seek_fields,
             where=self.get_seek_where(),
             count_queryset=self.get_count_queryset(queryset),
+            shared=self.shared,
         )
         return page_obj, page_obj, page_obj.object_list, page_obj.has_other_pages()
