@@ -5,10 +5,24 @@ from django.urls import reverse
 
 from articles.metadata import Crumb
 from articles.models import Article
-from articles.pagination import SeekPaginationMixin
+from articles.pagination import TIMEOUT, SeekPaginationMixin
 
 # Columns a card never shows: left unread by list pages.
 CARD_DEFERRED = ("body", "search_text")
+# What lists show of an article: the cards (article_cards in
+# articles/templatetags/finews_tags.py), the sidebar's headlines and 7×24 items,
+# the story folding. List pages read these columns only (with the category's).
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "category",
+    "summary",
+    "published_at",
+    "kind",
+    "important",
+    "story",
+    "source_name",
+)
 
 
 def home_crumb():
@@ -34,5 +48,18 @@ class SeekListMixin(SeekPaginationMixin, ArticleListMixin):
     """Article lists in date order: seek pagination, and cards without the body."""
 
     def get_queryset(self):
-        # Cards show the summary; bodies and search texts stay in the table (TOAST) unread.
-        return super().get_queryset().defer(*CARD_DEFERRED)
+        # Cards show the summary; bodies, search texts and the rest stay unread.
+        return super().get_queryset().only(*CARD_FIELDS)
+
+    def shared_object(self, key, load):
+        """The list's own object (its category, its tag) under the content version.
+
+        Shared by every page of the list; ``load()`` (a query, or 404) runs
+        once per content version. The key is read with the page's count and
+        boundaries: name it in ``shared_keys()``.
+        """
+        found = self.shared.get(key)
+        if found is None:
+            found = load()
+            self.shared.set(key, found, TIMEOUT)
+        return found

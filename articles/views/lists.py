@@ -14,7 +14,7 @@ from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
 from articles.story_lists import fold_stories
 from articles.tag_links import public_tags
-from articles.views.base import CARD_DEFERRED, ArticleListMixin, SeekListMixin, home_crumb
+from articles.views.base import CARD_FIELDS, ArticleListMixin, SeekListMixin, home_crumb
 
 # How many of the newest articles decide which categories are "busiest" on the
 # home page: a bounded, index-served window instead of a count over the archive.
@@ -47,7 +47,7 @@ def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
             a.pk: a
             for a in Article.objects.published()
             .select_related("category")
-            .defer(*CARD_DEFERRED)
+            .only(*CARD_FIELDS)
             .filter(pk__in=wanted)
         }
     busy = [
@@ -120,9 +120,25 @@ class CategoryIndexView(ListView):
 class CategoryView(SeekListMixin, ListView):
     template_name = "articles/category_detail.html"
 
+    def category_key(self):
+        return f"finews:list:category:{self.kwargs['slug'].lower()}"
+
+    def shared_keys(self):
+        return [self.category_key(), *super().shared_keys()]
+
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"].lower())
-        return super().get_queryset().filter(category=self.category)
+        slug = self.kwargs["slug"].lower()
+        self.category = self.shared_object(
+            self.category_key(), lambda: get_object_or_404(Category, slug=slug)
+        )
+        # Every card's category is this one: no join (paginate_queryset sets it).
+        return super().get_queryset().select_related(None).filter(category=self.category)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        for article in paginated[2]:
+            article.category = self.category
+        return paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(category=self.category, **kwargs)
@@ -144,9 +160,17 @@ class TagView(SeekListMixin, ListView):
     # (tag, published_at, article) index then serves the page directly.
     seek_fields = ("tagged__published_at", "tagged__content_object_id")
 
+    def tag_key(self):
+        return f"finews:list:tag:{self.kwargs['slug']}"
+
+    def shared_keys(self):
+        return [self.tag_key(), *super().shared_keys()]
+
     def get_queryset(self):
         # A tag only drafts, scheduled or withdrawn articles carry has no page.
-        self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
+        self.tag = self.shared_object(
+            self.tag_key(), lambda: get_object_or_404(public_tags(), slug=self.kwargs["slug"])
+        )
         return (
             super()
             .get_queryset()
