@@ -9,16 +9,15 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles.content_version import versioned_key
+from articles.content_version import Snapshot
 from articles.metadata import Crumb
 from articles.models import Article
+from articles.slug_urls import cached_reverse
 
 # Years outside this range are 404: no news from there, and no date arithmetic
 # near datetime's limits.
@@ -110,11 +109,12 @@ class ArchivePeriod:
         ]
 
     def get_absolute_url(self):
+        # An archive page links to a whole calendar of these: each reversed once.
         if self.kind == "year":
-            return reverse("articles:archive_year", args=[self.year])
+            return cached_reverse("articles:archive_year", self.year)
         if self.kind == "month":
-            return reverse("articles:archive_month", args=[self.year, self.month])
-        return reverse("articles:archive_day", args=[self.year, self.month, self.day])
+            return cached_reverse("articles:archive_month", self.year, self.month)
+        return cached_reverse("articles:archive_day", self.year, self.month, self.day)
 
     def calendar(self):
         """The months of this year or the days of this month (a day shows its month).
@@ -173,20 +173,26 @@ def _navigation_query(period, children):
     return [bool(value) for value in exists], _as_datetime(before), _as_datetime(after)
 
 
-def archive_navigation(period):
+def navigation_key(period):
+    return f"finews:archive-nav:{period.kind}:{period.year}:{period.month}:{period.day}"
+
+
+def archive_navigation(period, shared=None):
     """The calendar and previous/next links of an archive page: only where there is news.
 
     ``calendar``: (child period, has news, is this page) for the months of a
     year or the days of a month; ``previous``/``next``: the nearest period
     of the same kind holding news before/after this one, or None. One query
     (an EXISTS per child, served by the published_at index), cached under
-    the content version.
+    the content version (``shared``: the request's ``Snapshot``, which may
+    have read it already with the page's count).
     """
-    key = versioned_key("archive-nav", period.kind, period.year, period.month, period.day)
-    cached = cache.get(key)
+    key = navigation_key(period)
+    shared = shared or Snapshot([key])
+    cached = shared.get(key)
     if cached is None:
         cached = _navigation_query(period, [child for child, _, _ in period.calendar()])
-        cache.set(key, cached, NAVIGATION_TIMEOUT)
+        shared.set(key, cached, NAVIGATION_TIMEOUT)
     exists, before, after = cached
 
     def containing(moment):

@@ -1,12 +1,11 @@
 """The content version: one token that changes whenever what readers see changes.
 
 Every cached thing (whole pages, page counts, pagination boundaries, a list's
-category or tag) is tied to it. Either the token is in the key
-(``versioned_key``), or the value is stored with the token it was computed
-under and used only while that token is current: the page cache
-(ops/page_cache.py) stores a page per URL that way, and ``Snapshot`` reads a
-list page's counts, boundaries and objects that way, in the same round trip
-as the token itself. Changing the
+category or tag, the archive's calendar) is tied to it: each value is stored
+with the token it was computed under and used only while that token is
+current. The page cache (ops/page_cache.py) stores a page per URL that way;
+``Snapshot`` reads a list page's count, boundaries and objects that way, in
+the same round trip as the token itself. Changing the
 token is one cache write; nothing is flushed, nothing is served stale, and
 entries of old tokens are overwritten or expire by their timeout.
 
@@ -159,18 +158,13 @@ def renew(due=(), recompute=False):
     transaction.on_commit(lambda: _renew(due, recompute))
 
 
-def versioned_key(*parts):
-    """A cache key for data derived from the published content."""
-    return ":".join(["finews", current(), *map(str, parts)])
-
-
 class Snapshot:
     """Data derived from the content, for one request: read with the token in one round trip.
 
     ``Snapshot(keys)`` fetches the token and every key with one ``get_many``;
     a value is stored with the token it was computed under (``set``) and is
-    seen only while that token is current, so it is exactly as fresh as a
-    ``versioned_key`` entry, without a round trip for the token per value.
+    seen only while that token is current: an entry of an older token is a
+    miss, never served.
     A key not named up front is read when first asked for.
     """
 

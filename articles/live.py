@@ -20,12 +20,12 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.template.defaultfilters import truncatechars
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from articles.slug_urls import cached_reverse
 from articles.timefmt import clock_time, list_time
 
 # At most this many new articles are sent; beyond it the page is reloaded instead.
@@ -46,7 +46,7 @@ def live_list_context(articles, *, page_obj=None, start=None, **filters):
     query = {key: value for key, value in filters.items() if value}
     if start is not None:
         query["start"] = timezone.localtime(start).isoformat()
-    url = reverse("articles:latest_json")
+    url = cached_reverse("articles:latest_json")
     return {
         "url": f"{url}?{urlencode(query)}" if query else url,
         "since": timezone.localtime(since).isoformat(),

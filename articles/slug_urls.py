@@ -6,9 +6,14 @@ URLconf and script prefix) by reversing a placeholder slug, and a slug is then
 put into it. Only slugs the ``slug`` path converter accepts (ASCII letters,
 digits, ``-``, ``_``: nothing to quote) take the shortcut; anything else goes
 through ``reverse()`` itself, which raises ``NoReverseMatch`` as before.
+
+``cached_reverse()`` remembers other URLs pages repeat on every request (the
+breadcrumbs' home, the date archive's calendar): a bounded set, each reversed
+once per URLconf and script prefix.
 """
 
 import re
+from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -35,8 +40,19 @@ def slug_url(name, slug):
     return pattern[0] + slug + pattern[1]
 
 
+@lru_cache(maxsize=4096)
+def _reversed(name, args, urlconf, prefix):
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+def cached_reverse(name, *args):
+    """The same string as ``reverse(name, args=args)``, remembered (``args``: ints, strings)."""
+    return _reversed(name, args, get_urlconf(), get_script_prefix())
+
+
 @receiver(setting_changed)
 def _forget_patterns(setting, **kwargs):
     # Tests may swap the URLconf; Django clears its own URL caches then too.
     if setting == "ROOT_URLCONF":
         _patterns.clear()
+        _reversed.cache_clear()

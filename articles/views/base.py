@@ -1,11 +1,11 @@
 """What every public list of articles shares: the publish gate, the page size, cards."""
 
 from django.conf import settings
-from django.urls import reverse
 
 from articles.metadata import Crumb
 from articles.models import Article
 from articles.pagination import TIMEOUT, SeekPaginationMixin
+from articles.slug_urls import cached_reverse
 
 # Columns a card never shows: left unread by list pages.
 CARD_DEFERRED = ("body", "search_text")
@@ -26,7 +26,7 @@ CARD_FIELDS = (
 
 
 def home_crumb():
-    return Crumb("首页", reverse("articles:home"))
+    return Crumb("首页", cached_reverse("articles:home"))
 
 
 def published_articles():

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.archive import ArchivePeriod, archive_navigation
+from articles.archive import ArchivePeriod, archive_navigation, navigation_key
 from articles.live import live_list_context
 from articles.views.base import SeekListMixin, home_crumb
 
@@ -22,9 +22,12 @@ class ArchiveView(SeekListMixin, ListView):
             .filter(published_at__gte=self.period.start, published_at__lt=self.period.end)
         )
 
+    def shared_keys(self):
+        return [navigation_key(self.period), *super().shared_keys()]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
-            period=self.period, nav=archive_navigation(self.period), **kwargs
+            period=self.period, nav=archive_navigation(self.period, self.shared), **kwargs
         )
         context["breadcrumbs"] = [home_crumb(), *self.period.crumbs()]
         if self.period.end > timezone.now():

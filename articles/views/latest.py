@@ -10,12 +10,12 @@
   cache keeps it under the content version like any page.
 """
 
-from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
+from articles.slug_urls import cached_reverse
 from articles.story_lists import fold_stories
 from articles.views.base import SeekListMixin
 from articles.views.lists import busiest_sources
@@ -32,8 +32,8 @@ class LatestView(SeekListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = [
-            Crumb("首页", reverse("articles:home")),
-            Crumb("全部新闻", reverse("articles:latest")),
+            Crumb("首页", cached_reverse("articles:home")),
+            Crumb("全部新闻", cached_reverse("articles:latest")),
         ]
         context["live"] = live_list_context(context["articles"], page_obj=context["page_obj"])
         context["articles"] = fold_stories(context["articles"])

@@ -12,6 +12,7 @@ from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
+from articles.slug_urls import cached_reverse
 from articles.story_lists import fold_stories
 from articles.tag_links import public_tags
 from articles.views.base import CARD_FIELDS, ArticleListMixin, SeekListMixin, home_crumb
@@ -144,7 +145,7 @@ class CategoryView(SeekListMixin, ListView):
         context = super().get_context_data(category=self.category, **kwargs)
         context["breadcrumbs"] = [
             home_crumb(),
-            Crumb("全部来源", reverse("articles:category_index")),
+            Crumb("全部来源", cached_reverse("articles:category_index")),
             Crumb(self.category.name, self.category.get_absolute_url()),
         ]
         context["live"] = live_list_context(
@@ -194,7 +195,7 @@ class TagView(SeekListMixin, ListView):
         context = super().get_context_data(tag=self.tag, **kwargs)
         context["breadcrumbs"] = [
             home_crumb(),
-            Crumb(f"标签：{self.tag.name}", reverse("articles:tag", args=[self.tag.slug])),
+            Crumb(f"标签：{self.tag.name}", cached_reverse("articles:tag", self.tag.slug)),
         ]
         context["live"] = live_list_context(
             context["articles"], page_obj=context["page_obj"], tag=self.tag.slug

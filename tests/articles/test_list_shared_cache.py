@@ -7,12 +7,13 @@ anything an editor changes (a rename, a publish, a withdrawal) shows at once.
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from articles import content_version
 from articles.content_version import Snapshot
 from articles.models import Article, Category
+from articles.slug_urls import cached_reverse
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def list_urls(category):
     tag = reverse("articles:tag", args=["共享标签"])
     latest = reverse("articles:latest")
     base = category.get_absolute_url()
+    today = timezone.localdate()
     return [
         base,
         f"{base}?page=2",
@@ -46,6 +48,7 @@ def list_urls(category):
         f"{tag}?page=2",
         latest,
         f"{latest}?page=2",
+        reverse("articles:archive_day", args=[today.year, today.month, today.day]),
     ]
 
 
@@ -73,7 +76,7 @@ class CacheReads:
 
 class TestWarmListPages:
     def test_warm_list_page_runs_one_query(self, client, django_assert_num_queries):
-        """Once the list's category or tag, count and way in are cached, a page is one query."""
+        """Once the list's category or tag, count, way in (and calendar) are cached: one query."""
         category, _ = list_archive()
         for url in list_urls(category):
             assert client.get(url).status_code == 200
@@ -167,3 +170,36 @@ class TestSnapshot:
         snapshot = Snapshot(["finews:test:none"])
         assert snapshot.get("finews:test:none") is None
         assert snapshot.get("finews:test:none") is None
+
+
+class TestCachedReverse:
+    @pytest.mark.parametrize(
+        ("name", "args"),
+        [
+            ("articles:home", ()),
+            ("articles:archive_year", (2024,)),
+            ("articles:archive_month", (2024, 3)),
+            ("articles:archive_day", (2024, 3, 9)),
+            ("articles:tag", ("新能源",)),
+        ],
+    )
+    def test_equals_reverse(self, name, args):
+        """A remembered URL is exactly reverse()'s, asked once or twice."""
+        assert cached_reverse(name, *args) == reverse(name, args=args)
+        assert cached_reverse(name, *args) == reverse(name, args=args)
+
+    def test_follows_the_script_prefix(self):
+        """Under a script prefix the remembered URL carries it, and loses it after."""
+        assert cached_reverse("articles:archive_year", 2024) == "/archive/2024/"
+        set_script_prefix("/mountedY/")
+        try:
+            assert cached_reverse("articles:archive_year", 2024) == "/mountedY/archive/2024/"
+        finally:
+            set_script_prefix("/")
+        assert cached_reverse("articles:archive_year", 2024) == "/archive/2024/"
+
+    def test_follows_a_changed_urlconf(self, settings):
+        """Swapping the URLconf (as tests do) forgets the remembered URLs."""
+        assert cached_reverse("articles:category", "abc") == "/category/abc/"
+        settings.ROOT_URLCONF = "tests.articles.urls_moved"
+        assert cached_reverse("articles:category", "abc") == "/c/abc/"
