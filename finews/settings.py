@@ -190,9 +190,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files (collectstatic) in production; plain files
-        # while developing, with DEBUG on or off.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Hashed, compressed files (collectstatic; WhiteNoise's storage, each
+        # URL remembered) in production; plain files while developing, with
+        # DEBUG on or off.
+        "BACKEND": "finews.storage.ManifestStaticStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },

@@ -1,12 +1,16 @@
-"""The per-request shortcuts (prebuilt CSP header, shared Redis client) change no answer."""
+"""The per-request shortcuts (prebuilt CSP header, shared Redis client, remembered static
+URLs) change no answer."""
 
+import json
 import socket
 
 import pytest
 from csp.constants import NONE, SELF
 from csp.utils import build_policy
 from django.test import override_settings
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
+from finews.storage import ManifestStaticStorage
 from ops.redis_cache import ResilientRedisCache
 from tests.factories import make_article
 
@@ -78,3 +82,30 @@ def test_request_id_is_kept_or_made(client):
     assert client.get("/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     forged = client.get("/", HTTP_X_REQUEST_ID="bad id\nX-Evil: 1")["X-Request-ID"]
     assert forged != "bad id\nX-Evil: 1" and len(forged) == 32
+
+
+def _manifest_storage(tmp_path, paths):
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "paths": paths, "hash": "x"}), encoding="utf-8"
+    )
+    return ManifestStaticStorage(location=str(tmp_path), base_url="/static/")
+
+
+def test_static_url_is_the_manifest_url_every_time(tmp_path, settings):
+    """The production storage gives the hashed URL WhiteNoise's storage gives, asked once or often."""
+    settings.DEBUG = False
+    paths = {"css/site.css": "css/site.0123abcd.css", "js/a b.js": "js/a b.99.js"}
+    storage = _manifest_storage(tmp_path, paths)
+    plain = CompressedManifestStaticFilesStorage(location=str(tmp_path), base_url="/static/")
+    for name in (*paths, *paths):
+        assert storage.url(name) == plain.url(name)
+    assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+
+
+def test_static_url_of_a_missing_file_still_fails(tmp_path, settings):
+    """A name missing from the manifest raises each time, as WhiteNoise's storage does."""
+    settings.DEBUG = False
+    storage = _manifest_storage(tmp_path, {"css/site.css": "css/site.0123abcd.css"})
+    for _ in range(2):
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("css/missing.css")
