@@ -1,7 +1,8 @@
 """CPU time per request of finews's WSGI app, in-process (no server, no network).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finews_bench_20000 \
-        .venv/bin/python bench/cpu_per_request.py [--cached] [--profile PATH] URL...
+        .venv/bin/python bench/cpu_per_request.py [--cached | --shared-cache] \
+        [--profile PATH] URL...
 
 Runs the production settings (FINEWS_ENV=production, DEBUG off) and calls the
 WSGI application directly, so the figure is Django's share of a request:
@@ -28,6 +29,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--cached", action="store_true", help="page cache on (REDIS_URL)")
+    parser.add_argument(
+        "--shared-cache",
+        action="store_true",
+        help="Redis as the cache (REDIS_URL) with the page cache off: production's cold"
+        " pages, paying a round trip per cache read",
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", help="write a cProfile of the last URL here")
@@ -42,7 +49,7 @@ def main():
     if collect:
         os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="finews-cpu-static-")
     os.environ["PAGE_CACHE"] = "true" if args.cached else "false"
-    if args.cached:
+    if args.cached or args.shared_cache:
         os.environ["REDIS_URL"] = args.redis
     else:
         os.environ.pop("REDIS_URL", None)
