@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.conf import settings
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView
@@ -159,7 +159,7 @@ class TagView(SeekListMixin, ListView):
 
     # Ordered and sought on the tag link's copy of the date: the
     # (tag, published_at, article) index then serves the page directly.
-    seek_fields = ("tagged__published_at", "tagged__content_object_id")
+    seek_fields = ("taggedarticle__published_at", "taggedarticle__content_object_id")
 
     def tag_key(self):
         return f"finews:list:tag:{self.kwargs['slug']}"
@@ -172,18 +172,14 @@ class TagView(SeekListMixin, ListView):
         self.tag = self.shared_object(
             self.tag_key(), lambda: get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         )
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                tagged=FilteredRelation("taggedarticle", condition=Q(taggedarticle__tag=self.tag))
-            )
-        )
+        return super().get_queryset()
 
     def get_seek_where(self):
-        # Applied by the paginator in the same filter() call as its seek
-        # condition: a second call would join the tag links a second time.
-        return Article.objects.published_q("tagged__")
+        # This tag's links, by the publish gate on their copy of the article's
+        # status and date. Applied by the paginator in the same filter() call
+        # as its seek condition: one join with the tag links serves both (a
+        # second call would join them a second time).
+        return Q(taggedarticle__tag=self.tag) & Article.objects.published_q("taggedarticle__")
 
     def get_count_queryset(self, queryset):
         # The tag links carry the article's status and date (kept in sync on
