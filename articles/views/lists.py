@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView
 
+from articles.content_version import Snapshot
 from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
+from articles.pagination import TIMEOUT
 from articles.slug_urls import cached_reverse
 from articles.story_lists import fold_stories
 from articles.tag_links import public_tags
@@ -24,14 +26,8 @@ BUSY_CATEGORIES = 6
 PER_CATEGORY = 5
 
 
-def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
-    """(busiest categories with their newest articles, the ``latest`` newest articles,
-    the ``flash`` newest flash items among the window: the 7×24 box).
-
-    Two queries at any archive size, as on the home page: the (id, category)
-    keys of the newest ``window`` articles (an index range), then the
-    articles shown, fetched by primary key.
-    """
+def _window_keys(window, latest, flash):
+    """(newest ids, flash ids, [ids of each busiest category]) from the newest ``window``."""
     rows = list(Article.objects.published().values_list("id", "category_id", "kind")[:window])
     keys = [(pk, category) for pk, category, _ in rows]
     newest = [pk for pk, _ in keys[:latest]]
@@ -41,7 +37,28 @@ def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
     for pk, category in keys:
         if category in groups and len(groups[category]) < PER_CATEGORY:
             groups[category].append(pk)
-    wanted = {*newest, *flash_ids, *(pk for pks in groups.values() for pk in pks)}
+    return newest, flash_ids, list(groups.values())
+
+
+def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
+    """(busiest categories with their newest articles, the ``latest`` newest articles,
+    the ``flash`` newest flash items among the window: the 7×24 box).
+
+    Two queries at any archive size, as on the home page: the (id, category)
+    keys of the newest ``window`` articles (an index range), then the
+    articles shown, fetched by primary key. The keys are the same for every
+    page showing the box (the home page, the sidebar every list page loads):
+    they are cached under the content version, and a warm request runs only
+    the second query.
+    """
+    key = f"finews:list:busiest:{window}:{latest}:{flash}"
+    shared = Snapshot([key])
+    chosen = shared.get(key)
+    if chosen is None:
+        chosen = _window_keys(window, latest, flash)
+        shared.set(key, chosen, TIMEOUT)
+    newest, flash_ids, groups = chosen
+    wanted = {*newest, *flash_ids, *(pk for pks in groups for pk in pks)}
     found = {}
     if wanted:
         found = {
@@ -53,7 +70,7 @@ def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
         }
     busy = [
         {"category": articles[0].category, "articles": articles}
-        for articles in ([found[pk] for pk in pks if pk in found] for pks in groups.values())
+        for articles in ([found[pk] for pk in pks if pk in found] for pks in groups)
         if articles
     ]
 

@@ -95,6 +95,14 @@ class TestWarmListPages:
             assert client.get(url).status_code == 200
             assert spy.reads - before == 1, url
 
+    def test_warm_home_and_sidebar_run_one_query(self, client, django_assert_num_queries):
+        """The busiest sources' choice is shared: a warm home page or sidebar is one query."""
+        list_archive()
+        for url in (reverse("articles:home"), reverse("articles:sidebar")):
+            assert client.get(url).status_code == 200
+            with django_assert_num_queries(1):
+                assert client.get(url).status_code == 200
+
     def test_cards_are_the_same_with_a_cached_category(self, client):
         """A category page served with its cached category shows every card as the first did."""
         category, _ = list_archive()
@@ -116,6 +124,20 @@ class TestFreshness:
         page = client.get(url).content.decode()
         assert "再改名来源AGAINcat" in page
         assert "改名来源RENAMEDcat" not in page
+
+    def test_publish_and_withdrawal_show_on_home_and_sidebar_at_once(self, client):
+        """The home page and the sidebar show a new article, and drop a withdrawn one, at once."""
+        list_archive(5)
+        urls = (reverse("articles:home"), reverse("articles:sidebar"))
+        for url in urls:
+            client.get(url)
+        new = make_article(title="首页新稿HOMEFRESHq1")
+        for url in urls:
+            assert "首页新稿HOMEFRESHq1" in client.get(url).content.decode(), url
+        new.status = Article.Status.WITHDRAWN
+        new.save()
+        for url in urls:
+            assert "首页新稿HOMEFRESHq1" not in client.get(url).content.decode(), url
 
     def test_deleted_category_is_404_at_once(self, client):
         """A category deleted after its page was seen answers 404, not its cached self."""
