@@ -122,13 +122,19 @@ class CategoryIndexView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = dict(
-            Article.objects.published()
-            .order_by()
-            .values("category_id")
-            .annotate(n=Count("id"))
-            .values_list("category_id", "n")
-        )
+        # A count over the whole archive: computed once per content version.
+        key = "finews:list:category-counts"
+        shared = Snapshot([key])
+        counts = shared.get(key)
+        if counts is None:
+            counts = dict(
+                Article.objects.published()
+                .order_by()
+                .values("category_id")
+                .annotate(n=Count("id"))
+                .values_list("category_id", "n")
+            )
+            shared.set(key, counts, TIMEOUT)
         for category in context["categories"]:
             category.article_count = counts.get(category.pk, 0)
         context["breadcrumbs"] = [home_crumb(), Crumb("全部来源", self.request.path)]

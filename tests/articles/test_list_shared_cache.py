@@ -139,6 +139,17 @@ class TestFreshness:
         for url in urls:
             assert "首页新稿HOMEFRESHq1" not in client.get(url).content.decode(), url
 
+    def test_category_index_counts_follow_a_publish(self, client, django_assert_num_queries):
+        """The sources' counts are cached (a warm index counts nothing) and change at once."""
+        category, _ = list_archive(3)
+        url = reverse("articles:category_index")
+        assert client.get(url).context["categories"][0].article_count == 3
+        with django_assert_num_queries(1):
+            client.get(url)
+        make_article(category=category)
+        counts = {c.pk: c.article_count for c in client.get(url).context["categories"]}
+        assert counts[category.pk] == 4
+
     def test_deleted_category_is_404_at_once(self, client):
         """A category deleted after its page was seen answers 404, not its cached self."""
         category = make_category(slug="deletedcat")
