@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from articles import content_version, history
 from articles.models import Article, Category, TaggedArticle
+from articles.related import refresh_related
 from articles.signals import content_changed
 from articles.tagging import prepare_tag
 
@@ -26,6 +27,22 @@ def model_changed(sender, instance=None, **kwargs):
     content_version.renew(due)
 
 
+def tags_changed(sender, instance=None, action="", reverse=False, pk_set=None, **kwargs):
+    """m2m_changed of article tags: their related articles, and those of the articles after."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Article):
+        refresh_related([instance.pk], moved=[instance._place()])
+    elif pk_set:
+        # From the tag's side: the articles it was added to or removed from.
+        _refresh_related_of_articles(pk_set)
+
+
+def _refresh_related_of_articles(ids):
+    places = Article.objects.filter(pk__in=ids).published_or_scheduled()
+    refresh_related(ids, moved=places.values_list("published_at", "pk"))
+
+
 def connect():
     # Every tag, however it is saved, gets a clean name and a routable slug.
     pre_save.connect(prepare_tag, sender=Tag, dispatch_uid="finews-prepare-tag")
@@ -34,6 +51,7 @@ def connect():
         post_save.connect(model_changed, sender=model, dispatch_uid=f"finews-saved-{model}")
         post_delete.connect(model_changed, sender=model, dispatch_uid=f"finews-deleted-{model}")
     m2m_changed.connect(model_changed, sender=TaggedArticle, dispatch_uid="finews-article-tags")
+    m2m_changed.connect(tags_changed, sender=TaggedArticle, dispatch_uid="finews-related-tags")
     # Versions made by a plain save() also record the article's tags.
     pre_create_historical_record.connect(
         history.snapshot_tags, sender=history.HistoricalArticle, dispatch_uid="finews-tag-snapshot"

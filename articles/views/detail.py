@@ -1,22 +1,21 @@
 """One article: its page, its neighbours in its category, related articles."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import DetailView
 
+from articles import related
 from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article
 from articles.pagination import older_than
+from articles.related import RELATED_COUNT
 from articles.story_lists import story_siblings
 from articles.views.base import home_crumb, published_articles
 
-# Related articles: how many, and among how many of the articles published
-# just before this one they are sought, so the query reads a bounded number of
-# rows however big the archive and however popular a tag.
-RELATED_COUNT = 5
-RELATED_CANDIDATES = 500
+# What a neighbour link or a related article shows.
+SHOWN_FIELDS = ("title", "slug", "published_at", "category_id", "category__name", "category__slug")
 
 
 class ArticleDetailView(DetailView):
@@ -41,14 +40,15 @@ class ArticleDetailView(DetailView):
         article = self.object
         canonical = absolute_url(self.request, article.get_absolute_url())
         image = first_image_url(self.request, article.body)
+        older, newer, related_articles = self.neighbours_and_related(article)
         context.update(
             canonical=canonical,
             modified_at=max(article.updated_at, article.published_at),
             og_image=image,
             article_json_ld=article_json_ld(article, canonical=canonical, image=image),
-            older_article=self.older_in_category(article),
-            newer_article=self.newer_in_category(article),
-            related_articles=self.related(article),
+            older_article=older,
+            newer_article=newer,
+            related_articles=related_articles,
             flash_neighbours=self.flash_neighbours(article),
             story_siblings=story_siblings(article),
             breadcrumbs=[
@@ -59,33 +59,42 @@ class ArticleDetailView(DetailView):
         )
         return context
 
-    @staticmethod
-    def _same_category(article):
-        return (
-            Article.objects.published()
-            .filter(category_id=article.category_id)
-            .only("slug", "title", "published_at")
-        )
+    def neighbours_and_related(self, article):
+        """(older in category, newer in category, related articles): one index-served query.
 
-    def older_in_category(self, article):
-        """The article published just before this one in its category (index-served)."""
-        return (
-            self._same_category(article)
-            # Its bound on published_at alone lets the index range start at this article.
-            .filter(older_than(("published_at", "id"), (article.published_at, article.pk)))
-            .order_by("-published_at", "-id")
-            .first()
+        The neighbours are the nearest older and newer published articles of the
+        category (scalar subqueries, each one step of ``article_category_pub_idx``);
+        the related articles were computed when the articles were written
+        (articles/related.py) and are read here by primary key through the
+        publish gate, which drops any withdrawn since. An article whose list is
+        not stored yet gets it computed now, as before the list was stored.
+        """
+        place = (article.published_at, article.pk)
+        same_category = Article.objects.published().filter(category_id=article.category_id)
+        older = same_category.filter(older_than(("published_at", "id"), place)).order_by(
+            "-published_at", "-id"
         )
-
-    def newer_in_category(self, article):
-        """The article published just after this one in its category (index-served)."""
-        moment = article.published_at
-        return (
-            self._same_category(article)
-            .filter(Q(published_at__gt=moment) | Q(id__gt=article.pk), published_at__gte=moment)
-            .order_by("published_at", "id")
-            .first()
-        )
+        newer = same_category.filter(
+            Q(published_at__gt=place[0]) | Q(id__gt=place[1]), published_at__gte=place[0]
+        ).order_by("published_at", "id")
+        stored = article.related_ids
+        wanted = Q(pk=Subquery(older.values("pk")[:1])) | Q(pk=Subquery(newer.values("pk")[:1]))
+        if stored:
+            wanted |= Q(pk__in=stored)
+        rows = list(published_articles().filter(wanted).only(*SHOWN_FIELDS))
+        # Of the rows in the category, the nearest older one is the older
+        # neighbour (a related article of the category is never nearer), and
+        # only the newer neighbour is newer (related articles are all older).
+        older_rows = [r for r in rows if r.category_id == article.category_id and _key(r) < place]
+        newer_rows = [r for r in rows if r.category_id == article.category_id and _key(r) > place]
+        older_article = max(older_rows, key=_key, default=None)
+        newer_article = min(newer_rows, key=_key, default=None)
+        if stored is None:
+            related = self.live_related(article)
+        else:
+            by_id = {row.pk: row for row in rows}
+            related = [by_id[pk] for pk in stored if pk in by_id][:RELATED_COUNT]
+        return older_article, newer_article, related
 
     def flash_neighbours(self, article):
         """A flash item's page lists its day's other flash items (two bounded queries)."""
@@ -93,26 +102,33 @@ class ArticleDetailView(DetailView):
             return []
         return day_neighbours(article)
 
-    def related(self, article):
-        """Earlier articles sharing most tags with this one: one query, any tag count.
+    @staticmethod
+    def live_related(article):
+        """Earlier articles sharing most tags with this one, computed now: one query.
 
-        Candidates are the RELATED_CANDIDATES published articles just before this
-        one (an index-served LIMIT subquery that the database joins as a small
-        set); only their tag links are read and counted.
+        For an article whose list is not stored (articles/related.py computes
+        the same list when articles are written). Candidates are the
+        RELATED_CANDIDATES published articles just before this one (an
+        index-served LIMIT subquery that the database joins as a small set);
+        only their tag links are read and counted.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched: no query
-        if not tag_ids:
+        if not tag_ids or article.published_at is None:
             return []
         candidates = (
             Article.objects.published()
             .filter(older_than(("published_at", "id"), (article.published_at, article.pk)))
             .order_by("-published_at", "-id")
-            .values("pk")[:RELATED_CANDIDATES]
+            .values("pk")[: related.RELATED_CANDIDATES]
         )
         return list(
             published_articles()
             .filter(pk__in=candidates, taggedarticle__tag_id__in=tag_ids)
-            .only("title", "slug", "published_at", "category__name", "category__slug")
+            .only(*SHOWN_FIELDS)
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )
+
+
+def _key(row):
+    return (row.published_at, row.pk)
