@@ -32,15 +32,21 @@ def tags_changed(sender, instance=None, action="", reverse=False, pk_set=None, *
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if isinstance(instance, Article):
-        refresh_related([instance.pk], moved=[instance._place()])
+        # Only a published (or scheduled) article has a stored list to renew.
+        if instance._place() is not None:
+            refresh_related([instance.pk], moved=[instance._place()])
     elif pk_set:
         # From the tag's side: the articles it was added to or removed from.
         _refresh_related_of_articles(pk_set)
 
 
 def _refresh_related_of_articles(ids):
-    places = Article.objects.filter(pk__in=ids).published_or_scheduled()
-    refresh_related(ids, moved=places.values_list("published_at", "pk"))
+    places = list(
+        Article.objects.filter(pk__in=ids)
+        .published_or_scheduled()
+        .values_list("published_at", "pk")
+    )
+    refresh_related([pk for _, pk in places], moved=places)
 
 
 def connect():

@@ -35,16 +35,18 @@ class CategoryQuerySet(models.QuerySet):
 
 
 def _refresh_related_of_links(articles):
-    """A change of tags: the articles' related lists, and those of the articles after them."""
-    articles = list(articles)
-    refresh_related(
-        [pk for pk, _ in articles],
-        moved=[
-            (published_at, pk)
-            for pk, (status, published_at) in articles
-            if status == ArticleStatus.PUBLISHED
-        ],
-    )
+    """A change of tags: the articles' related lists, and those of the articles after them.
+
+    Only published (or scheduled) articles have a stored list: the others lost
+    theirs when they left (``refresh_related`` stores None for them).
+    """
+    places = [
+        (published_at, pk)
+        for pk, (status, published_at) in articles
+        if status == ArticleStatus.PUBLISHED and published_at is not None
+    ]
+    if places:
+        refresh_related([pk for _, pk in places], moved=places)
 
 
 class TaggedArticleQuerySet(models.QuerySet):

@@ -90,8 +90,10 @@ def _compute(Article, own, moved):
     """({id: new value}, {id: stored value}) of the ``own`` rows and the successors of ``moved``."""
     places = sorted(own | moved)
     low, high = places[0], places[-1]
-    rows_of = Article.objects.published_or_scheduled().values_list(
-        "published_at", "id", "related_ids"
+    rows_of = (
+        Article.objects.published_or_scheduled()
+        .filter(published_at__isnull=False)
+        .values_list("published_at", "id", "related_ids")
     )
     before = rows_of.filter(_before(low)).order_by("-published_at", "-id")
     rows = [
@@ -145,7 +147,11 @@ def backfill(batch_size=2000, only_missing=False, progress=None):
     in publish order, each a handful of queries. Returns how many were looked at.
     """
     Article = _article_model()
-    rows = Article.objects.published_or_scheduled().order_by("published_at", "id")
+    rows = (
+        Article.objects.published_or_scheduled()
+        .filter(published_at__isnull=False)
+        .order_by("published_at", "id")
+    )
     if only_missing:
         rows = rows.filter(related_ids__isnull=True)
     done, last = 0, None
