@@ -26,22 +26,24 @@ from articles.textclean import strip_bidi_controls
 class ArticleQuerySet(ArticleWritesQuerySet):
     """The publish rule, in named pieces; every public path starts from them."""
 
-    def published_q(self, prefix=""):
+    def published_q(self, prefix="", now=None):
         """The publish gate as a condition, for joins and annotations.
 
         ``prefix`` leads to an article (``articles__``) or to a tag link, which
-        keeps copies of its article's status and date (``tagged__``).
+        keeps copies of its article's status and date (``tagged__``). ``now``
+        (default: the current time) is for a query built once and run many
+        times with the time of each run (articles/prepared.py).
         """
         return Q(
             **{
                 f"{prefix}status": Article.Status.PUBLISHED,
-                f"{prefix}published_at__lte": timezone.now(),
+                f"{prefix}published_at__lte": timezone.now() if now is None else now,
             }
         )
 
-    def published(self):
+    def published(self, now=None):
         """The one publish gate: published, and due (published_at has come)."""
-        return self.filter(self.published_q())
+        return self.filter(self.published_q(now=now))
 
     def withdrawn(self):
         """Taken off the site on purpose: their URLs answer 410 Gone, showing nothing."""

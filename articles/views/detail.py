@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.generic import DetailView
 
 from articles import related
@@ -10,7 +11,8 @@ from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article
 from articles.pagination import older_than
-from articles.related import RELATED_COUNT
+from articles.prepared import PreparedQuery
+from articles.related import RELATED_COUNT, RELATED_STORED
 from articles.story_lists import story_siblings
 from articles.views.base import home_crumb, published_articles
 
@@ -18,12 +20,67 @@ from articles.views.base import home_crumb, published_articles
 SHOWN_FIELDS = ("title", "slug", "published_at", "category_id", "category__name", "category__slug")
 
 
+def _article_by_slug(slug, now):
+    # The search text (as long as the body) is for search only.
+    return (
+        published_articles(now=now)
+        .defer("search_text")
+        .filter(slug=slug)
+        .prefetch_related("tags")[:1]
+    )
+
+
+def _neighbours_and_related(category, moment, pk, now, **related_ids):
+    """The older and newer published article of the category, and the stored related ones.
+
+    The neighbours are scalar subqueries, each one step of
+    ``article_category_pub_idx``; the related articles are looked up by primary
+    key. All through the publish gate, which drops any withdrawn since.
+    """
+    place = (moment, pk)
+    same_category = Article.objects.published(now=now).filter(category_id=category)
+    older = same_category.filter(older_than(("published_at", "id"), place)).order_by(
+        "-published_at", "-id"
+    )
+    newer = same_category.filter(
+        Q(published_at__gt=moment) | Q(id__gt=pk), published_at__gte=moment
+    ).order_by("published_at", "id")
+    wanted = (
+        Q(pk=Subquery(older.values("pk")[:1]))
+        | Q(pk=Subquery(newer.values("pk")[:1]))
+        | Q(pk__in=list(related_ids.values()))
+    )
+    return published_articles(now=now).filter(wanted).only(*SHOWN_FIELDS).order_by()
+
+
+def _field(name):
+    return Article._meta.get_field(name)
+
+
+# Built and compiled once per process (articles/prepared.py); each request runs the SQL.
+ARTICLE_BY_SLUG = PreparedQuery(_article_by_slug, slug=_field("slug"), now=_field("published_at"))
+NEIGHBOURS_AND_RELATED = PreparedQuery(
+    _neighbours_and_related,
+    category=_field("category"),
+    moment=_field("published_at"),
+    pk=_field("id"),
+    now=_field("published_at"),
+    **{f"related_{index}": _field("id") for index in range(RELATED_STORED)},
+)
+# Fills the related ids' slots an article does not use (no article has it).
+NO_ARTICLE = 0
+
+
 class ArticleDetailView(DetailView):
     context_object_name = "article"
+    model = Article
 
-    def get_queryset(self):
-        # The search text (as long as the body) is for search only.
-        return published_articles().defer("search_text").prefetch_related("tags")
+    def get_object(self, queryset=None):
+        self.now = timezone.now()
+        found = ARTICLE_BY_SLUG.run(slug=self.kwargs["slug"], now=self.now)
+        if not found:
+            raise Http404("没有这篇文章。")
+        return found[0]
 
     def get(self, request, *args, **kwargs):
         try:
@@ -62,26 +119,23 @@ class ArticleDetailView(DetailView):
     def neighbours_and_related(self, article):
         """(older in category, newer in category, related articles): one index-served query.
 
-        The neighbours are the nearest older and newer published articles of the
-        category (scalar subqueries, each one step of ``article_category_pub_idx``);
-        the related articles were computed when the articles were written
-        (articles/related.py) and are read here by primary key through the
-        publish gate, which drops any withdrawn since. An article whose list is
-        not stored yet gets it computed now, as before the list was stored.
+        The related articles were computed when the articles were written
+        (articles/related.py); an article whose list is not stored yet gets it
+        computed now, as before the list was stored.
         """
         place = (article.published_at, article.pk)
-        same_category = Article.objects.published().filter(category_id=article.category_id)
-        older = same_category.filter(older_than(("published_at", "id"), place)).order_by(
-            "-published_at", "-id"
-        )
-        newer = same_category.filter(
-            Q(published_at__gt=place[0]) | Q(id__gt=place[1]), published_at__gte=place[0]
-        ).order_by("published_at", "id")
         stored = article.related_ids
-        wanted = Q(pk=Subquery(older.values("pk")[:1])) | Q(pk=Subquery(newer.values("pk")[:1]))
-        if stored:
-            wanted |= Q(pk__in=stored)
-        rows = list(published_articles().filter(wanted).only(*SHOWN_FIELDS))
+        ids = (stored or [])[:RELATED_STORED]
+        ids += [NO_ARTICLE] * (RELATED_STORED - len(ids))
+        rows = list(
+            NEIGHBOURS_AND_RELATED.run(
+                category=article.category_id,
+                moment=article.published_at,
+                pk=article.pk,
+                now=getattr(self, "now", None) or timezone.now(),
+                **{f"related_{index}": pk for index, pk in enumerate(ids)},
+            )
+        )
         # Of the rows in the category, the nearest older one is the older
         # neighbour (a related article of the category is never nearer), and
         # only the newer neighbour is newer (related articles are all older).
