@@ -5,7 +5,7 @@ The data layer announces; these listen. Any change to what readers see
 cached pages and counts go stale at once.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag
 
@@ -49,6 +49,22 @@ def _refresh_related_of_articles(ids):
     refresh_related([pk for _, pk in places], moved=places)
 
 
+def tag_deleting(sender, instance=None, **kwargs):
+    """pre_delete of a tag: note its published articles (their links go with it)."""
+    instance._related_places = list(
+        Article.objects.filter(taggedarticle__tag=instance)
+        .published_or_scheduled()
+        .values_list("published_at", "pk")
+    )
+
+
+def tag_deleted(sender, instance=None, **kwargs):
+    """post_delete of a tag: the related lists its articles were in or had."""
+    places = getattr(instance, "_related_places", [])
+    if places:
+        refresh_related([pk for _, pk in places], moved=places)
+
+
 def connect():
     # Every tag, however it is saved, gets a clean name and a routable slug.
     pre_save.connect(prepare_tag, sender=Tag, dispatch_uid="finews-prepare-tag")
@@ -58,6 +74,8 @@ def connect():
         post_delete.connect(model_changed, sender=model, dispatch_uid=f"finews-deleted-{model}")
     m2m_changed.connect(model_changed, sender=TaggedArticle, dispatch_uid="finews-article-tags")
     m2m_changed.connect(tags_changed, sender=TaggedArticle, dispatch_uid="finews-related-tags")
+    pre_delete.connect(tag_deleting, sender=Tag, dispatch_uid="finews-related-tag-deleting")
+    post_delete.connect(tag_deleted, sender=Tag, dispatch_uid="finews-related-tag-deleted")
     # Versions made by a plain save() also record the article's tags.
     pre_create_historical_record.connect(
         history.snapshot_tags, sender=history.HistoricalArticle, dispatch_uid="finews-tag-snapshot"

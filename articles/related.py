@@ -31,6 +31,9 @@ from django.db.models import Q
 RELATED_COUNT = 5
 RELATED_CANDIDATES = 500
 RELATED_STORED = 10
+# At most this many published articles are read between a write's first and
+# last place in the publish order (more, and the places are split).
+SPAN_ROWS = 20_000
 
 
 def _article_model():
@@ -87,7 +90,13 @@ def refresh_related(articles=(), moved=()):
 
 
 def _compute(Article, own, moved):
-    """({id: new value}, {id: stored value}) of the ``own`` rows and the successors of ``moved``."""
+    """({id: new value}, {id: stored value}) of the ``own`` rows and the successors of ``moved``.
+
+    The places are read as one range of the publish order when at most
+    SPAN_ROWS published articles lie between the first and the last (a batch
+    of news that just came in, an editor's change); a batch spread over the
+    archive (an import of old posts) is split in two until each part is.
+    """
     places = sorted(own | moved)
     low, high = places[0], places[-1]
     rows_of = (
@@ -95,11 +104,18 @@ def _compute(Article, own, moved):
         .filter(published_at__isnull=False)
         .values_list("published_at", "id", "related_ids")
     )
+    middle = rows_of.filter(~_before(low), ~_after(high)).order_by("published_at", "id")
+    middle = list(middle[: SPAN_ROWS + 1])
+    if len(middle) > SPAN_ROWS and len(places) > 1:
+        values, current = {}, {}
+        half = len(places) // 2
+        for part in (set(places[:half]), set(places[half:])):
+            part_values, part_current = _compute(Article, own & part, moved & part)
+            values.update(part_values)
+            current.update(part_current)
+        return values, current
     before = rows_of.filter(_before(low)).order_by("-published_at", "-id")
-    rows = [
-        *reversed(before[:RELATED_CANDIDATES]),
-        *rows_of.filter(~_before(low), ~_after(high)).order_by("published_at", "id"),
-    ]
+    rows = [*reversed(before[:RELATED_CANDIDATES]), *middle]
     if moved:
         after = rows_of.filter(_after(high)).order_by("published_at", "id")
         rows += after[:RELATED_CANDIDATES]

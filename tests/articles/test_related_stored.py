@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles import related
 from articles.models import Article, TaggedArticle
@@ -153,6 +154,33 @@ class TestWritePaths:
         assert stored(current) == [oldest.pk]
         Article.objects.filter(pk=oldest.pk).delete()
         assert stored(current) == []
+
+    def test_deleted_tag_leaves_the_lists(self, client):
+        """Deleting a tag (its links go with it) recomputes the lists it made."""
+        current = make_article(tags=["将删标签"], published_at=T)
+        make_article(
+            title="靠标签相关TAGGONEq", tags=["将删标签"], published_at=T - timedelta(hours=1)
+        )
+        assert shown(client, current) == ["靠标签相关TAGGONEq"]
+        Tag.objects.get(name="将删标签").delete()
+        assert shown(client, current) == []
+
+    def test_a_spread_write_is_split_and_still_exact(self, monkeypatch):
+        """Places far apart in the publish order are computed in parts, with the same result."""
+        monkeypatch.setattr(related, "SPAN_ROWS", 3)
+        rng = random.Random(5)
+        articles = [
+            make_article(
+                published_at=T - timedelta(minutes=rng.randrange(0, 100)),
+                tags=rng.sample(["甲", "乙", "丙"], rng.randrange(1, 3)),
+            )
+            for _ in range(20)
+        ]
+        Article.objects.all().update(related_ids=None)
+        related.refresh_related([a.pk for a in articles[::3]], moved=[])
+        related.refresh_related([a.pk for a in articles])
+        for article in articles:
+            assert stored(article) == live(article), article.pk
 
     def test_ingested_batch_gets_lists(self):
         """Articles that come in through the pipeline have their lists stored, as computed live."""
