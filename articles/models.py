@@ -253,17 +253,18 @@ class Article(SecurityMentions, models.Model):
             kwargs["update_fields"] = update_fields = {*update_fields, "published_at"}
         if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
+        moves = update_fields is None or {"status", "published_at"} & set(update_fields)
+        old = self._stored_place() if moves and not self._state.adding else None
         super().save(*args, **kwargs)
         TaggedArticle.objects.filter(content_object=self).exclude(
             status=self.status, published_at=self.published_at
         ).update(status=self.status, published_at=self.published_at)
-        old, new = getattr(self, "_stored_place", None), self._place()
-        if update_fields is None or {"status", "published_at"} & set(update_fields):
+        if moves:
             # Its own related articles, and those of the articles after its old and
             # new places when it moved (appeared, left, or changed its date).
+            new = self._place()
             stored = refresh_related([self.pk], moved=[old, new] if old != new else ())
             self.related_ids = stored.get(self.pk, self.related_ids)
-        self._stored_place = new
 
     def get_absolute_url(self):
         return slug_url("articles:detail", self.slug)
@@ -274,13 +275,15 @@ class Article(SecurityMentions, models.Model):
         refresh_related(moved=[place])
         return result
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        # Where it stood in the publish order when read: a save that moves it
-        # refreshes the related articles after its old place too.
-        article._stored_place = article._place()
-        return article
+    def _stored_place(self):
+        """Its place in the publish order as stored (before this save), or None."""
+        row = (
+            type(self)
+            ._base_manager.filter(pk=self.pk, status=self.Status.PUBLISHED)
+            .values_list("published_at", "pk")
+            .first()
+        )
+        return row if row and row[0] is not None else None
 
     def _place(self):
         """(published_at, id) in the publish order when published (or scheduled), else None."""
