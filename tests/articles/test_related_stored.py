@@ -216,6 +216,14 @@ class TestBackfill:
             call_command("compute_related", stdout=io.StringIO())
         assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
 
+    def test_seeded_demo_has_its_lists(self):
+        """seed_demo (COPY on PostgreSQL) leaves every published article with its list stored."""
+        call_command("seed_demo", articles=80, stdout=io.StringIO())
+        published = list(Article.objects.published())
+        assert published
+        for article in published:
+            assert stored(article) == live(article), article.pk
+
     def test_page_without_a_stored_list_computes_it(self, client, django_assert_num_queries):
         """An article not backfilled yet still shows its related articles (one more query)."""
         current = make_article(tags=["未回填"], published_at=T)
