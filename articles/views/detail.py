@@ -149,11 +149,11 @@ class ArticleDetailView(DetailView):
         older_article = max(older_rows, key=_key, default=None)
         newer_article = min(newer_rows, key=_key, default=None)
         if stored is None:
-            related = self.live_related(article)
+            related_articles = self.live_related(article)
         else:
             by_id = {row.pk: row for row in rows}
-            related = [by_id[pk] for pk in stored if pk in by_id][:RELATED_COUNT]
-        return older_article, newer_article, related
+            related_articles = [by_id[pk] for pk in stored if pk in by_id][:RELATED_COUNT]
+        return older_article, newer_article, related_articles
 
     def flash_neighbours(self, article):
         """A flash item's page lists its day's other flash items (two bounded queries)."""
