@@ -112,7 +112,7 @@ class ArticleDetailView(DetailView):
             newer_article=newer,
             related_articles=related_articles,
             flash_neighbours=self.flash_neighbours(article),
-            story_siblings=story_siblings(article),
+            story_siblings=story_siblings(article, now=self.now),
             breadcrumbs=[
                 home_crumb(),
                 Crumb(article.category.name, article.category.get_absolute_url()),
@@ -159,7 +159,7 @@ class ArticleDetailView(DetailView):
         """A flash item's page lists its day's other flash items (two bounded queries)."""
         if article.kind != Article.Kind.FLASH or article.published_at is None:
             return []
-        return day_neighbours(article)
+        return day_neighbours(article, now=getattr(self, "now", None))
 
     @staticmethod
     def live_related(article):
