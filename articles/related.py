@@ -16,7 +16,7 @@ first: a few more than are shown, so that when one of them is withdrawn the
 page, which reads them through the publish gate, still has enough. ``None``
 means not computed (a draft, or rows written before the column existed and not
 backfilled yet): the page then computes the list as it is read
-(``live_related``), with the same result.
+(``ArticleDetailView.live_related``), with the same result.
 """
 
 from bisect import bisect_left
