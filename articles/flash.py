@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
+from articles.prepared import PreparedQuery
 from articles.timefmt import day_label
 
 # What a timeline item shows (the body and search text stay unread).
@@ -33,9 +34,9 @@ BOX_ITEMS = 10
 NEIGHBOURS = 5
 
 
-def published_flash(*, important=False):
+def published_flash(*, important=False, now=None):
     """Published, due flash items (important ones only when asked), newest first."""
-    items = Article.objects.published().filter(kind=Article.Kind.FLASH)
+    items = Article.objects.published(now=now).filter(kind=Article.Kind.FLASH)
     if important:
         items = items.filter(important=True)
     return items.order_by("-published_at", "-id")
@@ -62,31 +63,70 @@ def group_by_day(items, now=None):
     return days
 
 
-def day_neighbours(article, count=NEIGHBOURS):
-    """Flash items of ``article``'s Beijing day around it (``count`` each side), newest first.
+def _same_day(start, end, pk, now):
+    return (
+        published_flash(now=now)
+        .filter(published_at__gte=start, published_at__lt=end)
+        .exclude(pk=pk)
+        .select_related("category")
+        .only(*ITEM_FIELDS)
+    )
+
+
+def _older_of_day(start, end, moment, pk, now):
+    return (
+        _same_day(start, end, pk, now)
+        .filter(published_at__lte=moment)
+        .exclude(published_at=moment, id__gt=pk)
+        .order_by("-published_at", "-id")[:NEIGHBOURS]
+    )
+
+
+def _newer_of_day(start, end, moment, pk, now, **older_ids):
+    return (
+        _same_day(start, end, pk, now)
+        .exclude(pk__in=list(older_ids.values()))
+        .filter(published_at__gte=moment)
+        .order_by("published_at", "id")[:NEIGHBOURS]
+    )
+
+
+def _field(name):
+    return Article._meta.get_field(name)
+
+
+_DAY_SLOTS = {
+    "start": _field("published_at"),
+    "end": _field("published_at"),
+    "moment": _field("published_at"),
+    "pk": _field("id"),
+    "now": _field("published_at"),
+}
+# Built once per process (articles/prepared.py): a flash item's page runs their SQL.
+OLDER_OF_DAY = PreparedQuery(_older_of_day, **_DAY_SLOTS)
+NEWER_OF_DAY = PreparedQuery(
+    _newer_of_day, **_DAY_SLOTS, **{f"older_{i}": _field("id") for i in range(NEIGHBOURS)}
+)
+# Fills the slots of older items a day does not have (no article has this id).
+NO_ARTICLE = 0
+
+
+def day_neighbours(article, now=None):
+    """Flash items of ``article``'s Beijing day around it (NEIGHBOURS each side), newest first.
 
     Two bounded, index-served queries: the items just before it and just after
     it, both within its day.
     """
     local = timezone.localtime(article.published_at)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    end = start + timedelta(days=1)
-    same_day = (
-        published_flash()
-        .filter(published_at__gte=start, published_at__lt=end)
-        .exclude(pk=article.pk)
-        .select_related("category")
-        .only(*ITEM_FIELDS)
-    )
-    moment = article.published_at
-    older = list(
-        same_day.filter(published_at__lte=moment)
-        .exclude(published_at=moment, id__gt=article.pk)
-        .order_by("-published_at", "-id")[:count]
-    )
-    newer = list(
-        same_day.exclude(pk__in=[item.pk for item in older])
-        .filter(published_at__gte=moment)
-        .order_by("published_at", "id")[:count]
-    )
+    values = {
+        "start": start,
+        "end": start + timedelta(days=1),
+        "moment": article.published_at,
+        "pk": article.pk,
+        "now": now or timezone.now(),
+    }
+    older = list(OLDER_OF_DAY.run(**values))
+    older_ids = [item.pk for item in older] + [NO_ARTICLE] * (NEIGHBOURS - len(older))
+    newer = list(NEWER_OF_DAY.run(**values, **{f"older_{i}": pk for i, pk in enumerate(older_ids)}))
     return sorted([*newer, *older], key=lambda item: (item.published_at, item.pk), reverse=True)

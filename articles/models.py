@@ -13,6 +13,7 @@ from articles import textindex
 from articles.category import Category
 from articles.mentions import SecurityMentions
 from articles.querysets import ARTICLE_NAME_FIELDS, SEARCHED_FIELDS, ArticleWritesQuerySet
+from articles.related import refresh_related
 from articles.sanitize import sanitize_html
 from articles.slug_urls import slug_url
 from articles.status import ArticleKind, ArticleStatus
@@ -25,26 +26,37 @@ from articles.textclean import strip_bidi_controls
 class ArticleQuerySet(ArticleWritesQuerySet):
     """The publish rule, in named pieces; every public path starts from them."""
 
-    def published_q(self, prefix=""):
+    def published_q(self, prefix="", now=None):
         """The publish gate as a condition, for joins and annotations.
 
         ``prefix`` leads to an article (``articles__``) or to a tag link, which
-        keeps copies of its article's status and date (``tagged__``).
+        keeps copies of its article's status and date (``tagged__``). ``now``
+        (default: the current time) is for a query built once and run many
+        times with the time of each run (articles/prepared.py).
         """
         return Q(
             **{
                 f"{prefix}status": Article.Status.PUBLISHED,
-                f"{prefix}published_at__lte": timezone.now(),
+                f"{prefix}published_at__lte": timezone.now() if now is None else now,
             }
         )
 
-    def published(self):
+    def published(self, now=None):
         """The one publish gate: published, and due (published_at has come)."""
-        return self.filter(self.published_q())
+        return self.filter(self.published_q(now=now))
 
     def withdrawn(self):
         """Taken off the site on purpose: their URLs answer 410 Gone, showing nothing."""
         return self.filter(status=Article.Status.WITHDRAWN)
+
+    def published_or_scheduled(self):
+        """Published articles whatever their date: the due ones and the scheduled ones.
+
+        For work done at write time about an article's predecessors (its related
+        articles, articles/related.py): every article published before one is
+        due whenever that one is, so the gate's date test is the reader's.
+        """
+        return self.filter(status=Article.Status.PUBLISHED)
 
     def scheduled(self):
         """Published but not yet due: they go live by themselves at published_at."""
@@ -149,6 +161,14 @@ class Article(SecurityMentions, models.Model):
         editable=False,
         help_text="标题、摘要、正文分词后的文本，保存时自动生成，供站内搜索使用。",
     )
+    related_ids = models.JSONField(
+        "相关文章",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="相关新闻的编号（最相关在前），写入文章时计算（articles/related.py）；"
+        "空值表示尚未计算。",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="作者",
@@ -183,7 +203,8 @@ class Article(SecurityMentions, models.Model):
         verbose_name="文章版本",
         cascade_delete_history=False,
         # Derived from title, summary and body (search text on every save).
-        excluded_fields=["search_text", "securities"],
+        # related_ids: derived from the tags and the publish order (articles/related.py).
+        excluded_fields=["search_text", "securities", "related_ids"],
     )
 
     class Meta:
@@ -232,13 +253,44 @@ class Article(SecurityMentions, models.Model):
             kwargs["update_fields"] = update_fields = {*update_fields, "published_at"}
         if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
+        moves = update_fields is None or {"status", "published_at"} & set(update_fields)
+        old = self._stored_place() if moves and not self._state.adding else None
         super().save(*args, **kwargs)
         TaggedArticle.objects.filter(content_object=self).exclude(
             status=self.status, published_at=self.published_at
         ).update(status=self.status, published_at=self.published_at)
+        if moves:
+            # Its own related articles, and those of the articles after its old and
+            # new places when it moved (appeared, left, or changed its date).
+            new = self._place()
+            stored = refresh_related([self.pk], moved=[old, new] if old != new else ())
+            self.related_ids = stored.get(self.pk, self.related_ids)
 
     def get_absolute_url(self):
         return slug_url("articles:detail", self.slug)
+
+    def delete(self, *args, **kwargs):
+        place = self._place() if self.pk else None
+        result = super().delete(*args, **kwargs)
+        refresh_related(moved=[place])
+        return result
+
+    def _stored_place(self):
+        """Its place in the publish order as stored (before this save), or None."""
+        row = (
+            type(self)
+            ._base_manager.filter(pk=self.pk, status=self.Status.PUBLISHED)
+            .values_list("published_at", "pk")
+            .first()
+        )
+        return row if row and row[0] is not None else None
+
+    def _place(self):
+        """(published_at, id) in the publish order when published (or scheduled), else None."""
+        fields = self.__dict__
+        if fields.get("status") != self.Status.PUBLISHED or fields.get("published_at") is None:
+            return None
+        return (self.published_at, self.pk)
 
     @property
     def lead(self):

@@ -8,8 +8,10 @@ read side of the article queryset (the publish gate) is in articles/models.py.
 
 from django.db import models, transaction
 
+from articles.related import refresh_related
 from articles.sanitize import sanitize_html
 from articles.signals import content_changed
+from articles.status import ArticleStatus
 from articles.textclean import strip_bidi_controls
 
 # The fields the stored search text is made of.
@@ -30,6 +32,21 @@ class CategoryQuerySet(models.QuerySet):
         rows = super().update(**kwargs)
         content_changed.send(sender=self.model)
         return rows
+
+
+def _refresh_related_of_links(articles):
+    """A change of tags: the articles' related lists, and those of the articles after them.
+
+    Only published (or scheduled) articles have a stored list: the others lost
+    theirs when they left (``refresh_related`` stores None for them).
+    """
+    places = [
+        (published_at, pk)
+        for pk, (status, published_at) in articles
+        if status == ArticleStatus.PUBLISHED and published_at is not None
+    ]
+    if places:
+        refresh_related([pk for _, pk in places], moved=places)
 
 
 class TaggedArticleQuerySet(models.QuerySet):
@@ -54,8 +71,25 @@ class TaggedArticleQuerySet(models.QuerySet):
             if obj.content_object_id in dates:
                 obj.status, obj.published_at = dates[obj.content_object_id]
         created = super().bulk_create(objs, *args, **kwargs)
+        _refresh_related_of_links(dates.items())
         content_changed.send(sender=self.model)
         return created
+
+    def delete(self):
+        article_model = self.model._meta.get_field("content_object").related_model
+        ids = set(self.values_list("content_object_id", flat=True))
+        result = super().delete()
+        if ids:
+            _refresh_related_of_links(
+                (pk, (status, published_at))
+                for pk, status, published_at in article_model.objects.filter(
+                    pk__in=ids
+                ).values_list("pk", "status", "published_at")
+            )
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class ArticleWritesQuerySet(models.QuerySet):
@@ -77,6 +111,11 @@ class ArticleWritesQuerySet(models.QuerySet):
         if kwargs.get("update_conflicts") and {"status", "published_at"} & set(update_fields or ()):
             # An upsert may have changed existing articles' status: their tag links follow.
             _tag_links(self.model).sync_articles(obj.pk for obj in created if obj.pk is not None)
+        # New articles take a place in the publish order: the related lists after it.
+        refresh_related(
+            [obj.pk for obj in created],
+            moved=[obj._place() for obj in created if obj.pk is not None],
+        )
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -101,10 +140,15 @@ class ArticleWritesQuerySet(models.QuerySet):
         ids = None
         if {"status", "published_at"} & kwargs.keys():
             # Taken before the update: the filter may no longer match after it.
-            ids = list(self.values_list("pk", flat=True))
+            places = list(self.values_list("pk", "status", "published_at"))
+            ids = [pk for pk, _, _ in places]
         rows = self._update_text_and_search(**kwargs)
         if ids:
             _tag_links(self.model).sync_articles(ids)
+            # The related lists of these articles, and of those after their old and new places.
+            old = [(date, pk) for pk, status, date in places if status == ArticleStatus.PUBLISHED]
+            new = self.model._default_manager.filter(pk__in=ids).published_or_scheduled()
+            refresh_related(ids, moved=[*old, *new.values_list("published_at", "pk")])
         # A status or date set here (possibly by a database expression) may
         # schedule an article: the next due time is looked up again.
         content_changed.send(sender=self.model, recompute=ids is not None)
@@ -113,7 +157,9 @@ class ArticleWritesQuerySet(models.QuerySet):
     update.alters_data = True
 
     def delete(self):
+        places = list(self.published_or_scheduled().values_list("published_at", "pk"))
         result = super().delete()
+        refresh_related(moved=places)
         content_changed.send(sender=self.model)
         return result
 

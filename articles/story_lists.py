@@ -5,7 +5,10 @@ draft, scheduled or withdrawn member is never a lead and never counted in
 "另有 N 家来源". One query per page, and only when the page shows a story.
 """
 
+from django.utils import timezone
+
 from articles.models import Article
+from articles.prepared import PreparedQuery
 
 MEMBER_FIELDS = (
     "slug",
@@ -52,9 +55,27 @@ def fold_stories(articles):
     return shown
 
 
-def story_siblings(article):
+def _members_of(story, now):
+    return (
+        Article.objects.published(now=now)
+        .filter(story_id=story)
+        .select_related("category")
+        .only(*MEMBER_FIELDS)
+        .order_by("published_at", "id")
+    )
+
+
+# Built once per process (articles/prepared.py): an article page in a story runs its SQL.
+MEMBERS_OF = PreparedQuery(
+    _members_of,
+    story=Article._meta.get_field("story"),
+    now=Article._meta.get_field("published_at"),
+)
+
+
+def story_siblings(article, now=None):
     """The other published members of ``article``'s story, earliest first (one query)."""
     if not article.story_id:
         return []
-    group = published_members([article.story_id]).get(article.story_id, [])
+    group = MEMBERS_OF.run(story=article.story_id, now=now or timezone.now())
     return [member for member in group if member.pk != article.pk]

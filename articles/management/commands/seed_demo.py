@@ -23,7 +23,7 @@ from django.utils import timezone
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo_data
+from articles import demo_data, related
 from articles.demo_texts import (
     MEDIA_WORDS,
     PLACES,
@@ -267,6 +267,8 @@ class Command(BaseCommand):
                     copy.write_row(link)
         self.fill_derived_columns(first_id, last_id)
         copy_initial_versions(first_id, last_id, reason=VERSION_REASON)
+        # COPY skips the write paths that store related articles: computed here, in batches.
+        related.backfill()
 
     def fill_derived_columns(self, first_id, last_id):
         """Hook: fill columns computed from others for the rows just copied.
