@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, Undefined
 
 from articles import templating
 from articles.shared_fragments import shared_fragment
@@ -44,7 +44,7 @@ def finalize(value):
     """What Django's engine prints for ``value`` (django.template.base.render_value_in_context)."""
     if isinstance(value, str):  # the common case; a safe string is returned as it is
         return conditional_escape(value)
-    if isinstance(value, ChainableUndefined):
+    if isinstance(value, Undefined):
         return ""
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
@@ -116,6 +116,8 @@ def _test_signal():
 
 
 class Template(django_jinja2.Template):
+    """Django's wrapper of a Jinja2 template, with a ``name`` (as the test client reads it)."""
+
     @property
     def name(self):
         return self.template.name
