@@ -23,6 +23,7 @@ one implementation of its helper (articles/templating.py, stocks/bodylinks.py,
 Django's own filters); nothing here is a copy.
 """
 
+import html
 import sys
 
 from django.template import Template as DjangoTemplate
@@ -34,6 +35,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, Undefined
+from markupsafe import Markup
 
 from articles import templating
 from articles.shared_fragments import shared_fragment
@@ -42,7 +44,10 @@ from stocks.bodylinks import link_securities
 
 def finalize(value):
     """What Django's engine prints for ``value`` (django.template.base.render_value_in_context)."""
-    if isinstance(value, str):  # the common case; a safe string is returned as it is
+    if type(value) is str:
+        # The common case: django.utils.html.escape() without its lazy-string wrapper.
+        return Markup(html.escape(value))  # noqa: S704 (escaped right here)
+    if isinstance(value, str):  # a safe string is returned as it is
         return conditional_escape(value)
     if isinstance(value, Undefined):
         return ""
