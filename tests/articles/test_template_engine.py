@@ -101,6 +101,13 @@ class TestEngines:
         first = engine.get_template("base.html").template
         assert engine.get_template("base.html").template is first
 
+    def test_static_urls_follow_the_settings(self, settings):
+        """static() gives Django's URL for a file, and a changed STATIC_URL shows at once."""
+        code = "{{ static('css/site.css') }}"
+        assert jinja(code) == django("{% load static %}{% static 'css/site.css' %}")
+        settings.STATIC_URL = "/assets-X/"
+        assert jinja(code) == "/assets-X/css/site.css"
+
     def test_request_values_and_csrf(self):
         """With a request: ``request``, the site's values and a CSRF field are there to use."""
         request = RequestFactory().get("/about/")
