@@ -1,8 +1,9 @@
 """The reader pages' template engine: Jinja2, rendering what Django's engine rendered.
 
-settings.TEMPLATES lists this engine first, for the templates in ``jinja2/``:
-every page a reader sees, the error pages included. Django's own engine keeps
-``templates/`` (the admin's overrides, the sitemaps) and the apps' templates.
+settings.TEMPLATES lists this engine first, for the templates in
+``templates/jinja2/``: every page a reader sees, the error pages included.
+Django's own engine keeps the rest of ``templates/`` (the admin's overrides,
+the sitemaps) and the apps' templates.
 Jinja2 compiles a template to Python once per process and renders it without
 Django's per-node work (variable resolution, ``render_annotated``, includes),
 which was about a third of an article page's CPU and nearly half a list page's.
