@@ -108,6 +108,18 @@ ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 WSGI_APPLICATION = "finews.wsgi.application"
 
 TEMPLATES = [
+    # The reader pages (templates/jinja2/): Jinja2, configured in finews/jinja2.py. Searched first.
+    {
+        "BACKEND": "finews.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "finews.jinja2.environment",
+            # What the reader pages read (``request`` comes with every request).
+            "context_processors": ["articles.context_processors.site"],
+        },
+    },
+    # The rest of templates/ (the admin's overrides, the sitemaps) and the apps' own.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

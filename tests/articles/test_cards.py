@@ -1,4 +1,4 @@
-"""Article cards, as list pages render them (``article_cards`` in finews_tags), and their URLs."""
+"""Article cards, as list pages render them (``article_cards``, articles/templating.py), and their URLs."""
 
 import re
 from datetime import datetime, timedelta
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.template import Context, Template
+from django.template import engines
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
@@ -16,7 +16,7 @@ from tests.factories import BEIJING, make_article, make_category
 pytestmark = pytest.mark.django_db
 
 # What list pages include (home, category, tag, archive, search): the production cards.
-LISTING = Template('{% include "articles/_article_list.html" %}')
+LISTING = engines["jinja2"].get_template("articles/_article_list.html")
 
 
 def _articles():
@@ -61,7 +61,7 @@ def test_cards_show_escaped_text_beijing_time_and_cut_summaries(show_category):
     articles = _articles()
     # Lists show this year's news as month-day time, earlier years' with the year.
     with time_machine.travel(datetime(2026, 11, 29, 4, 0, tzinfo=ZoneInfo("UTC")), tick=False):
-        html = LISTING.render(Context({"articles": articles, "show_category": show_category}))
+        html = LISTING.render({"articles": articles, "show_category": show_category})
     category_link = (
         '<a class="cat" href="/category/cards-source/">'
         "财经 &lt;b&gt;&quot;来源&quot;&lt;/b&gt; &amp; 公司</a>"

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.template import Context, Template
+from django.template import engines
 from django.urls import set_script_prefix
 
-from articles.templatetags import shared_fragments
+from articles import shared_fragments
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -60,30 +60,30 @@ class TestSharedChrome:
         assert "第一个词FIRSTq" not in body
 
 
+def reader_template(code):
+    """A template of the reader pages' engine (Jinja2, finews/jinja2.py)."""
+    return engines["jinja2"].from_string(code)
+
+
 class TestFragmentTag:
     def test_rendered_once_per_key(self):
         """The block's output is stored per listed value; other context values are not read again."""
-        template = Template(
-            "{% load shared_fragments %}{% shared_fragment 'x' day %}{{ day }}/{{ other }}"
-            "{% endshared_fragment %}"
+        template = reader_template(
+            "{% call shared_fragment('x', day) %}{{ day }}/{{ other }}{% endcall %}"
         )
-        assert template.render(Context({"day": 1, "other": "甲"})) == "1/甲"
-        assert template.render(Context({"day": 1, "other": "乙"})) == "1/甲"
-        assert template.render(Context({"day": 2, "other": "乙"})) == "2/乙"
+        assert template.render({"day": 1, "other": "甲"}) == "1/甲"
+        assert template.render({"day": 1, "other": "乙"}) == "1/甲"
+        assert template.render({"day": 2, "other": "乙"}) == "2/乙"
 
     def test_escaping_is_kept(self):
         """A stored fragment is the escaped HTML, returned as safe text without double escaping."""
-        template = Template(
-            "{% load shared_fragments %}{% shared_fragment 'esc' %}{{ v }}{% endshared_fragment %}"
-        )
-        assert template.render(Context({"v": "<b>&"})) == "&lt;b&gt;&amp;"
-        assert template.render(Context({"v": "ignored"})) == "&lt;b&gt;&amp;"
+        template = reader_template("{% call shared_fragment('esc') %}{{ v }}{% endcall %}")
+        assert template.render({"v": "<b>&"}) == "&lt;b&gt;&amp;"
+        assert template.render({"v": "ignored"}) == "&lt;b&gt;&amp;"
 
     def test_store_is_bounded(self):
         """However many keys, at most MAX_ENTRIES fragments are kept."""
-        template = Template(
-            "{% load shared_fragments %}{% shared_fragment 'n' n %}{{ n }}{% endshared_fragment %}"
-        )
+        template = reader_template("{% call shared_fragment('n', n) %}{{ n }}{% endcall %}")
         for n in range(shared_fragments.MAX_ENTRIES + 10):
-            template.render(Context({"n": n}))
+            template.render({"n": n})
         assert len(shared_fragments._store) == shared_fragments.MAX_ENTRIES

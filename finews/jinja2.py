@@ -1,0 +1,176 @@
+"""The reader pages' template engine: Jinja2, rendering what Django's engine rendered.
+
+settings.TEMPLATES lists this engine first, for the templates in
+``templates/jinja2/``: every page a reader sees, the error pages included.
+Django's own engine keeps the rest of ``templates/`` (the admin's overrides,
+the sitemaps) and the apps' templates.
+Jinja2 compiles a template to Python once per process and renders it without
+Django's per-node work (variable resolution, ``render_annotated``, includes),
+which was about a third of an article page's CPU and nearly half a list page's.
+
+The HTML is byte for byte what Django's templates produced
+(tests/articles/test_reference_html.py):
+
+- every ``{{ value }}`` goes through ``finalize``, Django's own rendering of a
+  value (local time, localized numbers, ``conditional_escape``: ``&#x27;`` and
+  ``&quot;``, where markupsafe alone writes ``&#39;`` and ``&#34;``);
+- ``keep_trailing_newline`` and no block trimming: whitespace as written;
+- an undefined name, or an attribute of one, prints "" as in Django's templates
+  (``ChainableUndefined``), never "Undefined"; ``None`` prints "None" in both,
+  so templates write ``value or ""`` where Django's wrote ``|default:''``.
+
+This module also names the globals and filters the templates call. Each is the
+one implementation of its helper (articles/templating.py, stocks/bodylinks.py,
+Django's own filters); nothing here is a copy.
+"""
+
+import functools
+import html
+import sys
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template import Template as DjangoTemplate
+from django.template import defaultfilters
+from django.template.backends import jinja2 as django_jinja2
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment, Undefined
+from markupsafe import Markup
+
+from articles import templating
+from articles.shared_fragments import shared_fragment
+from stocks.bodylinks import link_securities
+
+
+def finalize(value):
+    """What Django's engine prints for ``value`` (django.template.base.render_value_in_context)."""
+    if type(value) is str:
+        # The common case: django.utils.html.escape() without its lazy-string wrapper.
+        return Markup(html.escape(value))  # noqa: S704 (escaped right here)
+    if isinstance(value, str):  # a safe string is returned as it is
+        return conditional_escape(value)
+    if isinstance(value, Undefined):
+        return ""
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=256)
+def static_url(path):
+    """``{% static %}``: a static file's URL, worked out once per path and process.
+
+    The storage's answer depends only on the path and on settings read when the
+    storage is made (its manifest of hashed names is read once, in production),
+    so it is kept; a test changing those settings clears it, as Django resets the
+    storage then.
+    """
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static_urls(*, setting, **kwargs):
+    if setting in {"STATIC_ROOT", "STATIC_URL", "STORAGES"}:
+        static_url.cache_clear()
+
+
+def url(viewname, *args, **kwargs):
+    """``{% url %}``: the path of a named URL."""
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, arg=None):
+    """Django's ``date`` filter, given the local time as Django's engine gives it."""
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def environment(**options):
+    """The reader pages' Jinja2 environment (settings.TEMPLATES names it)."""
+    # Django's backend passes its defaults for these two (DebugUndefined with DEBUG on,
+    # which prints "{{ name }}"): the pages render the same in development.
+    options.pop("autoescape", None)
+    options.pop("undefined", None)
+    env = Environment(
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=ChainableUndefined,
+        finalize=finalize,
+        **options,
+    )
+    env.globals.update(
+        url=url,
+        static=static_url,
+        canonical_url=templating.canonical_url,
+        json_ld=templating.json_ld,
+        breadcrumbs_json_ld=templating.breadcrumbs_json_ld,
+        live_list_attrs=templating.live_list_attrs,
+        article_cards=templating.article_cards,
+        story_sources_html=templating.story_sources_html,
+        shared_fragment=shared_fragment,
+    )
+    env.filters.update(
+        date=date,
+        truncatechars=defaultfilters.truncatechars,
+        urlencode=defaultfilters.urlencode,
+        tag_url=templating.tag_url,
+        iso_beijing=templating.iso_beijing,
+        local_iso=templating.local_iso,
+        list_time=templating.list_time,
+        article_time=templating.article_time,
+        clock_time=templating.clock_time,
+        link_securities=link_securities,
+    )
+    return env
+
+
+def _test_signal():
+    """django.test's ``template_rendered`` while the test environment is set up, else None.
+
+    django.test.utils.setup_test_environment instruments Django's engine (its
+    ``Template._render`` then sends the signal the test client reads
+    ``response.context`` from); this engine sends it under the same condition
+    only. In production the check is one dictionary lookup.
+    """
+    utils = sys.modules.get("django.test.utils")
+    if utils is None or DjangoTemplate._render is not utils.instrumented_test_render:
+        return None
+    from django.test.signals import template_rendered
+
+    return template_rendered
+
+
+class Template(django_jinja2.Template):
+    """Django's wrapper of a Jinja2 template, with a ``name`` (as the test client reads it)."""
+
+    @property
+    def name(self):
+        return self.template.name
+
+    def render(self, context=None, request=None):
+        # The view's values win over the context processors', as in Django's engine.
+        values = {}
+        if request is not None:
+            values["request"] = request
+            values["csrf_input"] = django_jinja2.csrf_input_lazy(request)
+            values["csrf_token"] = django_jinja2.csrf_token_lazy(request)
+            for processor in self.backend.template_context_processors:
+                values.update(processor(request))
+        if context:
+            values.update(context)
+        signal = _test_signal()
+        if signal is not None:
+            signal.send(sender=self, template=self, context=values)
+        return super().render(values)
+
+
+class Jinja2(django_jinja2.Jinja2):
+    """Django's Jinja2 backend with the test signal and Django's context precedence."""
+
+    def from_string(self, template_code):
+        return Template(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name):
+        return Template(super().get_template(template_name).template, self)
