@@ -24,12 +24,9 @@ one implementation of its helper (articles/templating.py, stocks/bodylinks.py,
 Django's own filters); nothing here is a copy.
 """
 
-import functools
 import html
 import sys
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template import Template as DjangoTemplate
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
@@ -59,24 +56,6 @@ def finalize(value):
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
-@functools.lru_cache(maxsize=256)
-def static_url(path):
-    """``{% static %}``: a static file's URL, worked out once per path and process.
-
-    The storage's answer depends only on the path and on settings read when the
-    storage is made (its manifest of hashed names is read once, in production),
-    so it is kept; a test changing those settings clears it, as Django resets the
-    storage then.
-    """
-    return static(path)
-
-
-@receiver(setting_changed)
-def _forget_static_urls(*, setting, **kwargs):
-    if setting in {"STATIC_ROOT", "STATIC_URL", "STORAGES"}:
-        static_url.cache_clear()
-
-
 def url(viewname, *args, **kwargs):
     """``{% url %}``: the path of a named URL."""
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
@@ -102,7 +81,8 @@ def environment(**options):
     )
     env.globals.update(
         url=url,
-        static=static_url,
+        # The production storage remembers each file's URL (finews/storage.py).
+        static=static,
         canonical_url=templating.canonical_url,
         json_ld=templating.json_ld,
         breadcrumbs_json_ld=templating.breadcrumbs_json_ld,
