@@ -26,8 +26,11 @@ _patterns = {}
 
 def slug_url(name, slug):
     """The same string as ``reverse(name, kwargs={"slug": slug})``."""
-    if not isinstance(slug, str) or not _SLUG.match(slug):
-        return reverse(name, kwargs={"slug": slug})
+    return slug_url_builder(name)(slug)
+
+
+def slug_url_builder(name):
+    """``slug_url`` for one URL name, its pattern looked up once: for a page's many cards."""
     key = (name, get_urlconf(), get_script_prefix())
     pattern = _patterns.get(key)
     if pattern is None:
@@ -35,9 +38,13 @@ def slug_url(name, slug):
             _PLACEHOLDER
         )
         pattern = _patterns[key] = (head, tail) if placeholder and _PLACEHOLDER not in tail else ()
-    if not pattern:
-        return reverse(name, kwargs={"slug": slug})
-    return pattern[0] + slug + pattern[1]
+
+    def build(slug):
+        if not pattern or not isinstance(slug, str) or not _SLUG.match(slug):
+            return reverse(name, kwargs={"slug": slug})
+        return pattern[0] + slug + pattern[1]
+
+    return build
 
 
 @lru_cache(maxsize=4096)

@@ -13,8 +13,12 @@ def list_time(moment, now=None):
     """``moment`` as lists show it: ``MM-DD HH:MM`` this year, else ``YYYY-MM-DD HH:MM``."""
     if not moment:
         return ""
-    local = timezone.localtime(moment)
     this_year = timezone.localtime(now or timezone.now()).year
+    return local_list_time(timezone.localtime(moment), this_year)
+
+
+def local_list_time(local, this_year):
+    """``list_time`` of a moment already in Beijing time, ``this_year`` being Beijing's year."""
     return local.strftime("%m-%d %H:%M" if local.year == this_year else "%Y-%m-%d %H:%M")
 
 
