@@ -12,6 +12,7 @@ page may need and the content version come in one cache round trip
 """
 
 import math
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Q
@@ -19,6 +20,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 
 from articles.content_version import Snapshot
+from articles.prepared import PreparedQuery
 
 # How long a count or a boundary may live; the content version makes them
 # stale long before that whenever anything changes.
@@ -141,6 +143,7 @@ def seek_paginate(
     where=None,
     count_queryset=None,
     shared=None,
+    prepared=None,
 ):
     """Page ``page`` of ``queryset`` newest first, by seek; 404 for a page that is not there.
 
@@ -150,17 +153,14 @@ def seek_paginate(
     join with the seek condition (so both go into one filter() call);
     ``count_queryset``, when given, counts the same rows more cheaply;
     ``shared``, a ``Snapshot`` that read ``seek_keys()`` already (one is made
-    otherwise).
+    otherwise); ``prepared(per_page, boundary)``, when given, reads the page's
+    rows instead of ``queryset`` (the same list, compiled once: PreparedSeekList).
     """
     if shared is None:
         shared = Snapshot(seek_keys(page, per_page, scope))
-    date_field, id_field = fields
-    order = (f"-{date_field}", f"-{id_field}")
 
     def rows(condition=None):
-        # One filter() call: ``where`` and the seek condition share one join.
-        conditions = [q for q in (where, condition) if q]
-        return (queryset.filter(*conditions) if conditions else queryset).order_by(*order)
+        return seek_rows(queryset, fields, where, condition)
 
     count = shared.get(count_key(scope))
     if count is None:
@@ -172,13 +172,69 @@ def seek_paginate(
         shared.set(count_key(scope), count, TIMEOUT)
     page_obj = SeekPage([], 1, count, per_page)
     page_obj.number = number = page_number(page, page_obj.num_pages)
-    if number > 1:
-        boundary = _boundary(rows, fields, number, per_page, scope, shared)
-        ordered = rows(older_than(fields, boundary))
+    boundary = _boundary(rows, fields, number, per_page, scope, shared) if number > 1 else None
+    if prepared is not None:
+        page_obj.object_list = prepared(per_page, boundary)
     else:
-        ordered = rows()
-    page_obj.object_list = list(ordered[:per_page])
+        ordered = rows(older_than(fields, boundary)) if boundary else rows()
+        page_obj.object_list = list(ordered[:per_page])
     return page_obj
+
+
+def seek_rows(queryset, fields, where=None, condition=None):
+    """``queryset`` newest first by ``fields``, filtered by ``where`` and ``condition``.
+
+    One filter() call: ``where`` (on a multi-valued relation) and the seek
+    condition share one join.
+    """
+    date_field, id_field = fields
+    conditions = [q for q in (where, condition) if q]
+    return (queryset.filter(*conditions) if conditions else queryset).order_by(
+        f"-{date_field}", f"-{id_field}"
+    )
+
+
+class PreparedSeekList:
+    """A list's page query, built and compiled once per process (articles/prepared.py).
+
+    ``build(now, **slots)`` is the list's queryset with the publish gate at
+    ``now``, ``where(now, **slots)`` its condition on a multi-valued relation
+    (or None): the same functions the view uses, so the list is defined once.
+    The page query — first page, or the page after a boundary — is compiled
+    once per page size; ``page(per_page, boundary, now=..., **slots)`` runs it
+    with this request's values. ``slots`` maps each slot to a model field of its
+    value's type; ``fields`` are the list's (date, id) pair and ``seek_types``
+    model fields of their types.
+    """
+
+    def __init__(self, build, *, fields, seek_types, where=None, **slots):
+        self.build = build
+        self.where = where
+        self.fields = fields
+        self.seek_types = seek_types
+        self.slots = slots
+        self._queries = {}
+
+    def _page_queryset(self, per_page, first, now, seek_date=None, seek_id=None, **values):
+        condition = None if first else older_than(self.fields, (seek_date, seek_id))
+        where = self.where(now, **values) if self.where else None
+        return seek_rows(self.build(now, **values), self.fields, where, condition)[:per_page]
+
+    def query(self, per_page, first):
+        key = (per_page, first)
+        query = self._queries.get(key)
+        if query is None:
+            slots = dict(self.slots, now=self.seek_types[0])
+            if not first:
+                slots.update(seek_date=self.seek_types[0], seek_id=self.seek_types[1])
+            query = PreparedQuery(partial(self._page_queryset, per_page, first), **slots)
+            query = self._queries.setdefault(key, query)
+        return query
+
+    def page(self, per_page, boundary, **values):
+        if boundary is not None:
+            values.update(seek_date=boundary[0], seek_id=boundary[1])
+        return list(self.query(per_page, boundary is None).run(**values))
 
 
 class SeekPaginationMixin:
@@ -201,6 +257,10 @@ class SeekPaginationMixin:
     def get_count_queryset(self, queryset):
         """The rows to count for the page total; the list itself by default."""
         return queryset
+
+    def prepared_page(self):
+        """``page(per_page, boundary)`` -> the page's rows, from a compiled query; or None."""
+        return None
 
     def requested_page(self):
         return self.request.GET.get(self.page_kwarg) or self.kwargs.get(self.page_kwarg)
@@ -226,5 +286,6 @@ class SeekPaginationMixin:
             where=self.get_seek_where(),
             count_queryset=self.get_count_queryset(queryset),
             shared=self.shared,
+            prepared=self.prepared_page(),
         )
         return page_obj, page_obj, page_obj.object_list, page_obj.has_other_pages()

@@ -34,6 +34,12 @@ def published_articles(now=None):
     return Article.objects.published(now=now).select_related("category")
 
 
+def card_articles(now=None):
+    """Published articles as date-ordered lists read them: the card's columns only."""
+    # Cards show the summary; bodies, search texts and the rest stay unread.
+    return published_articles(now).only(*CARD_FIELDS)
+
+
 class ArticleListMixin:
     """Shared by every public list of articles: the publish gate and the page size."""
 
@@ -48,8 +54,7 @@ class SeekListMixin(SeekPaginationMixin, ArticleListMixin):
     """Article lists in date order: seek pagination, and cards without the body."""
 
     def get_queryset(self):
-        # Cards show the summary; bodies, search texts and the rest stay unread.
-        return super().get_queryset().only(*CARD_FIELDS)
+        return card_articles()
 
     def shared_object(self, key, load):
         """The list's own object (its category, its tag) under the content version.

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import ListView
 
 from articles.content_version import Snapshot
@@ -13,11 +14,17 @@ from articles.flash import BOX_ITEMS
 from articles.live import live_list_context
 from articles.metadata import Crumb
 from articles.models import Article, Category, TaggedArticle
-from articles.pagination import TIMEOUT
+from articles.pagination import TIMEOUT, PreparedSeekList
 from articles.slug_urls import cached_reverse
 from articles.story_lists import fold_stories
 from articles.tag_links import public_tags
-from articles.views.base import CARD_FIELDS, ArticleListMixin, SeekListMixin, home_crumb
+from articles.views.base import (
+    CARD_FIELDS,
+    ArticleListMixin,
+    SeekListMixin,
+    card_articles,
+    home_crumb,
+)
 
 # How many of the newest articles decide which categories are "busiest" on the
 # home page: a bounded, index-served window instead of a count over the archive.
@@ -141,6 +148,41 @@ class CategoryIndexView(ListView):
         return context
 
 
+def _category_articles(now, category):
+    # Every card's category is the page's own: no join (paginate_queryset sets it).
+    return card_articles(now).select_related(None).filter(category_id=category)
+
+
+def _tag_articles(now, tag):
+    return card_articles(now)
+
+
+def _tag_where(now, tag):
+    # This tag's links, by the publish gate on their copy of the article's
+    # status and date. Applied by the paginator in the same filter() call as
+    # its seek condition: one join with the tag links serves both (a second
+    # call would join them a second time).
+    return Q(taggedarticle__tag=tag) & Article.objects.published_q("taggedarticle__", now=now)
+
+
+_DATE, _ID = Article._meta.get_field("published_at"), Article._meta.get_field("id")
+TAG_SEEK_FIELDS = ("taggedarticle__published_at", "taggedarticle__content_object_id")
+# The pages of a category and of a tag, compiled once per process (articles/prepared.py).
+CATEGORY_PAGE = PreparedSeekList(
+    _category_articles,
+    fields=("published_at", "id"),
+    seek_types=(_DATE, _ID),
+    category=Article._meta.get_field("category"),
+)
+TAG_PAGE = PreparedSeekList(
+    _tag_articles,
+    where=_tag_where,
+    fields=TAG_SEEK_FIELDS,
+    seek_types=(_DATE, _ID),
+    tag=TaggedArticle._meta.get_field("tag"),
+)
+
+
 class CategoryView(SeekListMixin, ListView):
     template_name = "articles/category_detail.html"
 
@@ -155,8 +197,15 @@ class CategoryView(SeekListMixin, ListView):
         self.category = self.shared_object(
             self.category_key(), lambda: get_object_or_404(Category, slug=slug)
         )
-        # Every card's category is this one: no join (paginate_queryset sets it).
-        return super().get_queryset().select_related(None).filter(category=self.category)
+        return _category_articles(None, self.category.pk)
+
+    def prepared_page(self):
+        def page(per_page, boundary):
+            return CATEGORY_PAGE.page(
+                per_page, boundary, now=timezone.now(), category=self.category.pk
+            )
+
+        return page
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
@@ -182,7 +231,7 @@ class TagView(SeekListMixin, ListView):
 
     # Ordered and sought on the tag link's copy of the date: the
     # (tag, published_at, article) index then serves the page directly.
-    seek_fields = ("taggedarticle__published_at", "taggedarticle__content_object_id")
+    seek_fields = TAG_SEEK_FIELDS
 
     def tag_key(self):
         return f"finews:list:tag:{self.kwargs['slug']}"
@@ -195,14 +244,16 @@ class TagView(SeekListMixin, ListView):
         self.tag = self.shared_object(
             self.tag_key(), lambda: get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         )
-        return super().get_queryset()
+        return _tag_articles(None, self.tag.pk)
 
     def get_seek_where(self):
-        # This tag's links, by the publish gate on their copy of the article's
-        # status and date. Applied by the paginator in the same filter() call
-        # as its seek condition: one join with the tag links serves both (a
-        # second call would join them a second time).
-        return Q(taggedarticle__tag=self.tag) & Article.objects.published_q("taggedarticle__")
+        return _tag_where(None, self.tag.pk)
+
+    def prepared_page(self):
+        def page(per_page, boundary):
+            return TAG_PAGE.page(per_page, boundary, now=timezone.now(), tag=self.tag.pk)
+
+        return page
 
     def get_count_queryset(self, queryset):
         # The tag links carry the article's status and date (kept in sync on
