@@ -85,6 +85,15 @@ def local_iso(moment):
     return timezone.localtime(moment).isoformat() if moment else ""
 
 
+def truncatechars(value, length):
+    """Django's ``truncatechars`` filter, through ``_truncate``."""
+    try:
+        length = int(length)
+    except ValueError:  # as the filter: an invalid length leaves the value whole
+        return value
+    return _truncate(str(value), length)
+
+
 def _truncate(text, length):
     """``Truncator(text).chars(length)``, the ``truncatechars`` filter, without its loop
     when ``text`` is short enough to be returned whole (only normalized)."""

@@ -27,6 +27,7 @@ Django's own filters); nothing here is a copy.
 import html
 import sys
 
+from django.conf import settings
 from django.template import Template as DjangoTemplate
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
@@ -34,20 +35,27 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, Undefined
 from markupsafe import Markup
 
 from articles import templating
 from articles.shared_fragments import shared_fragment
+from articles.slug_urls import cached_reverse
 from stocks.bodylinks import link_securities
 
 
 def finalize(value):
     """What Django's engine prints for ``value`` (django.template.base.render_value_in_context)."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         # The common case: django.utils.html.escape() without its lazy-string wrapper.
         return Markup(html.escape(value))  # noqa: S704 (escaped right here)
+    if kind is Markup or kind is SafeString:
+        return value  # what conditional_escape() returns for a safe string
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # localize(): an int without thousand separators (the default)
     if isinstance(value, str):  # a safe string is returned as it is
         return conditional_escape(value)
     if isinstance(value, Undefined):
@@ -57,8 +65,10 @@ def finalize(value):
 
 
 def url(viewname, *args, **kwargs):
-    """``{% url %}``: the path of a named URL."""
-    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    """``{% url %}``: the path of a named URL (remembered, by positional arguments)."""
+    if kwargs:
+        return reverse(viewname, args=args or None, kwargs=kwargs)
+    return cached_reverse(viewname, *args)
 
 
 def date(value, arg=None):
@@ -93,7 +103,7 @@ def environment(**options):
     )
     env.filters.update(
         date=date,
-        truncatechars=defaultfilters.truncatechars,
+        truncatechars=templating.truncatechars,
         urlencode=defaultfilters.urlencode,
         tag_url=templating.tag_url,
         iso_beijing=templating.iso_beijing,

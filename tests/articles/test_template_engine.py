@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from markupsafe import Markup
 
 from finews.jinja2 import Jinja2, _test_signal
 
@@ -29,6 +30,8 @@ def django(code, context=None):
 VALUES = {
     "quotes": "<a href=\"x\">'甲' & 乙</a>",
     "safe": mark_safe("<b>已转义</b>"),
+    "markup": Markup("<i>已是 HTML</i>"),
+    "negative": -42,
     "none": None,
     "zero": 0,
     "big": 1234567,
@@ -69,14 +72,19 @@ class TestSameOutputAsDjango:
 
     def test_filters_are_djangos(self):
         """date, truncatechars and urlencode are Django's filters, with local time for dates."""
-        context = {"moment": VALUES["moment"], "text": "很长的摘要。" * 10, "q": "银行 & 基金/?"}
+        context = {
+            "moment": VALUES["moment"],
+            "text": "很长的摘要。" * 10,
+            "q": "银行 & 基金/?",
+            "short": "短<摘要>",
+        }
         assert jinja(
             "{{ moment|date('c') }}|{{ moment|date('Y年n月j日 H:i') }}|{{ text|truncatechars(8) }}"
-            "|{{ q|urlencode }}",
+            "|{{ q|urlencode }}|{{ short|truncatechars(8) }}|{{ text|truncatechars('x') }}",
             context,
         ) == django(
             "{{ moment|date:'c' }}|{{ moment|date:'Y年n月j日 H:i' }}|{{ text|truncatechars:8 }}"
-            "|{{ q|urlencode }}",
+            "|{{ q|urlencode }}|{{ short|truncatechars:8 }}|{{ text|truncatechars:'x' }}",
             context,
         )
 
