@@ -25,6 +25,37 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def production_settings():
+    """The production settings (DEBUG off, a throwaway secret), unless set already."""
+    os.environ.setdefault("FINEWS_ENV", "production")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def get(app, url):
+    """(status line, body) of a GET of ``url`` from the WSGI ``app``, in this process."""
+    path, _, query = url.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path.encode().decode("latin-1"),
+        "QUERY_STRING": query.encode().decode("latin-1"),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    status = []
+    body = b"".join(app(environ, lambda line, headers, *args: status.append(line)))
+    return status[0], body
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="+")
@@ -39,12 +70,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", help="write a cProfile of the last URL here")
     args = parser.parse_args()
-    os.environ.setdefault("FINEWS_ENV", "production")
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    production_settings()
     collect = "STATIC_ROOT" not in os.environ
     if collect:
         os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="finews-cpu-static-")
@@ -64,23 +90,8 @@ def main():
         call_command("collectstatic", "--noinput", verbosity=0)
 
     def request(url):
-        path, _, query = url.partition("?")
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path.encode().decode("latin-1"),
-            "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-            "REMOTE_ADDR": "127.0.0.1",
-        }
-        status = []
-        body = b"".join(app(environ, lambda s, h, *a: status.append(s)))
-        assert status[0].startswith("200"), (url, status[0])
+        status, body = get(app, url)
+        assert status.startswith("200"), (url, status)
         return body
 
     for url in args.urls:
