@@ -23,7 +23,6 @@ hour's hash is read back to show the beacons were counted. Not a test.
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run_bench import PY, Server, ensure_wrk, production_env, run
+from run_bench import PY, Server, ensure_wrk, production_env, run, wrk_figures
 from run_bench import wrk as wrk_page
 
 LUA = """
@@ -79,13 +78,7 @@ def wrk_beacons(url, lua, args):
     ).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         print(f"  (beacons: {out})", flush=True)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-    def ms(pct):
-        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)\b", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    return rps, ms(50), ms(99)
+    return wrk_figures(out)
 
 
 CPU_PER_BEACON = """

@@ -214,6 +214,11 @@ def wrk(url, args, script=None):
         raise SystemExit(f"wrk saw error answers on {url}:\n{out}")
     if "Socket errors" in out:
         print(f"  ({url}: {re.search(r'Socket errors.*', out).group(0)})", flush=True)
+    return wrk_figures(out)
+
+
+def wrk_figures(out):
+    """(requests/s, p50 ms, p99 ms) from the text wrk --latency prints."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def ms(pct):

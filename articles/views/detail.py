@@ -137,7 +137,7 @@ class ArticleDetailView(DetailView):
                 category=article.category_id,
                 moment=article.published_at,
                 pk=article.pk,
-                now=getattr(self, "now", None) or timezone.now(),
+                now=self.now,
                 **{f"related_{index}": pk for index, pk in enumerate(ids)},
             )
         )
@@ -159,7 +159,7 @@ class ArticleDetailView(DetailView):
         """A flash item's page lists its day's other flash items (two bounded queries)."""
         if article.kind != Article.Kind.FLASH or article.published_at is None:
             return []
-        return day_neighbours(article, now=getattr(self, "now", None))
+        return day_neighbours(article, now=self.now)
 
     @staticmethod
     def live_related(article):
