@@ -10,13 +10,29 @@ it remembers which SQL parameters are the stand-ins, and each call runs the
 same SQL with the slots' real values (adapted for the database as the ORM
 would), then turns the rows into objects through the ORM's own iterables
 (model instances, ``select_related`` objects, converters, prefetches).
+
+On PostgreSQL a query built with ``plan_once=True`` is also *planned* once per
+database connection: it runs as a server-side prepared statement, and the
+connection's ``plan_cache_mode`` (finews/settings.py) keeps its generic plan.
+Planning is most of the database's work for the article page's lookups by
+key. Only for queries whose best plan does not depend on the values (a
+lookup by a unique key, by primary keys, one step of an index); a list whose
+plan depends on how common a value is (a tag's articles) must not use it.
 """
 
+import contextlib
 import copy
 import datetime
+import re
 import threading
 
 from django.db import connections, models
+
+try:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg.types.numeric import Int8
+except ImportError:  # psycopg is not installed: SQLite only
+    ServerBindingCursor = Int8 = None
 
 _STAND_IN_EPOCH = datetime.datetime(1901, 2, 3, tzinfo=datetime.UTC)
 
@@ -36,16 +52,99 @@ def _adapt(field, value, connection):
     return field.get_db_prep_value(value, connection, prepared=False)
 
 
+if ServerBindingCursor is not None:
+
+    from psycopg import ClientCursor
+
+    class _SentQuery:
+        """What Django's query log reads of a prepared statement: its SQL with the values.
+
+        Django logs ``cursor._query.query`` (DEBUG, the tests' query capture);
+        psycopg leaves it unset for a prepared statement. Composed only when read.
+        """
+
+        __slots__ = ("_connection", "_sql", "_params")
+
+        def __init__(self, connection, sql, params):
+            self._connection, self._sql, self._params = connection, sql, params
+
+        @property
+        def query(self):
+            return ClientCursor(self._connection).mogrify(self._sql, self._params).encode()
+
+    class _PreparingCursor(ServerBindingCursor):
+        """Binds parameters on the server and prepares the statement (once per connection)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            super().execute(query, params, prepare=True, binary=binary)
+            self._query = _SentQuery(self.connection, query, params)
+            return self
+
+
+def plans_once(connection):
+    """Whether ``connection`` runs ``plan_once`` queries as prepared statements."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    )
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _inline_constants(sql, params, positions, connection):
+    """``sql`` with the parameters that are not slots written in as SQL literals.
+
+    A generic plan is made without the parameters' values: ``status = $1``
+    cannot use an index built ``WHERE status = 'published'``; the literal can.
+    """
+    constants = iter([(param, name) for param, name in zip(params, positions, strict=True)])
+    kept_params, kept_positions = [], []
+
+    def replace(match):
+        if match.group() == "%%":
+            return "%%"
+        param, name = next(constants)
+        if name is not None:
+            kept_params.append(param)
+            kept_positions.append(name)
+            return "%s"
+        return connection.ops.compose_sql("%s", [param]).replace("%", "%%")
+
+    inlined = _PLACEHOLDER.sub(replace, sql)
+    if next(constants, None) is not None:
+        raise ValueError("the compiled query has fewer placeholders than parameters")
+    return inlined, kept_params, kept_positions
+
+
+@contextlib.contextmanager
+def _prepared_statements(connection):
+    """The connection's next cursors prepare their statement on the server."""
+    # What connection.cursor() checks first, so that the cursor comes from this
+    # connection and not from one that replaces it.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    factory = raw.cursor_factory
+    raw.cursor_factory = _PreparingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = factory
+
+
 class PreparedQuery:
     """``build(**slots)`` -> queryset, compiled once per alias; ``run(**values)`` -> queryset.
 
     ``slots`` maps each slot's name to the model field whose type its value has
     (it adapts the value for the database). The queryset ``run()`` returns is
-    already executed; iterate it as any other.
+    already executed; iterate it as any other. ``plan_once``: see the module's
+    docstring; the query must be one statement with no prefetches.
     """
 
-    def __init__(self, build, **slots):
+    def __init__(self, build, *, plan_once=False, **slots):
         self.build = build
+        self.plan_once = plan_once
         self.slots = slots
         self._compiled = {}
         self._lock = threading.Lock()
@@ -68,6 +167,8 @@ class PreparedQuery:
         unused = set(self.slots) - set(positions)
         if unused:
             raise ValueError(f"slots not found in the compiled query: {sorted(unused)}")
+        if self.plan_once and plans_once(connection):
+            sql, params, positions = _inline_constants(sql, params, positions, connection)
         return queryset, compiler, sql, list(params), positions
 
     def compiled(self, alias="default"):
@@ -84,6 +185,14 @@ class PreparedQuery:
         adapted = {
             name: _adapt(self.slots[name], value, connection) for name, value in values.items()
         }
+        prepare = self.plan_once and plans_once(connection)
+        if prepare:
+            # One parameter type per slot, whatever the value's size: psycopg
+            # sends a small int as int2, and each set of types is a statement.
+            adapted = {
+                name: Int8(value) if type(value) is int else value
+                for name, value in adapted.items()
+            }
         params = tuple(
             param if name is None else adapted[name]
             for param, name in zip(params, positions, strict=True)
@@ -93,7 +202,11 @@ class PreparedQuery:
         call.as_sql = lambda *args, **kwargs: (sql, params)
         result = queryset._chain()
         result.query.get_compiler = lambda *args, **kwargs: call
-        result._fetch_all()
+        if prepare:
+            with _prepared_statements(connection):
+                result._fetch_all()
+        else:
+            result._fetch_all()
         return result
 
     def clear(self):

@@ -142,9 +142,20 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    # The article page's lookups by key are planned once per connection: psycopg
+    # prepares the statements it is asked to (articles/prepared.py, plan_once),
+    # never others (the threshold is out of reach), and PostgreSQL keeps their
+    # generic plan. Statements with no bound parameters (every other ORM
+    # query: Django binds them on the client) are planned for their values as
+    # before. Off for a pooler that cannot keep prepared statements (PgBouncer
+    # before 1.21 in transaction mode).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        _db_options.setdefault("prepare_threshold", 2**31 - 1)
+        _db_options["options"] = " ".join(
+            filter(None, [_db_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL (or a full CACHE_URL) selects a cache shared by every app host;

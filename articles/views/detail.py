@@ -59,10 +59,13 @@ def _field(name):
 
 
 # Built and compiled once per process (articles/prepared.py); each request runs the SQL.
-ARTICLE_BY_SLUG = PreparedQuery(_article_by_slug, slug=_field("slug"), now=_field("published_at"))
-TAGS_OF = PreparedQuery(_tags_of, article=_field("id"))
+ARTICLE_BY_SLUG = PreparedQuery(
+    _article_by_slug, plan_once=True, slug=_field("slug"), now=_field("published_at")
+)
+TAGS_OF = PreparedQuery(_tags_of, plan_once=True, article=_field("id"))
 NEIGHBOURS_AND_RELATED = PreparedQuery(
     _neighbours_and_related,
+    plan_once=True,
     category=_field("category"),
     moment=_field("published_at"),
     pk=_field("id"),
