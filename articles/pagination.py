@@ -207,9 +207,10 @@ class PreparedSeekList:
     model fields of their types.
     """
 
-    def __init__(self, build, *, fields, seek_types, where=None, **slots):
+    def __init__(self, build, *, fields, seek_types, where=None, plan_once=False, **slots):
         self.build = build
         self.where = where
+        self.plan_once = plan_once
         self.fields = fields
         self.seek_types = seek_types
         self.slots = slots
@@ -227,7 +228,9 @@ class PreparedSeekList:
             slots = dict(self.slots, now=self.seek_types[0])
             if not first:
                 slots.update(seek_date=self.seek_types[0], seek_id=self.seek_types[1])
-            query = PreparedQuery(partial(self._page_queryset, per_page, first), **slots)
+            query = PreparedQuery(
+                partial(self._page_queryset, per_page, first), plan_once=self.plan_once, **slots
+            )
             query = self._queries.setdefault(key, query)
         return query
 

@@ -89,3 +89,34 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("switch", "expected"),
+    [
+        ({}, "2147483647 -c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"),
+        ({"DATABASE_PREPARED_STATEMENTS": "false"}, "None -c statement_timeout=5000"),
+    ],
+)
+def test_prepared_statements_follow_the_environment(switch, expected):
+    """On by default; off for a pooler that cannot keep prepared statements."""
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o.get('prepare_threshold'), o.get('options'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "finews.settings",
+        # Options of the URL's own are kept.
+        "DATABASE_URL": "postgres://finews@db.example:5432/finews?options=-c%20statement_timeout%3D5000",
+        **switch,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.strip() == expected, out.stderr

@@ -1,0 +1,131 @@
+"""The article page's lookups and a tag's page are planned once per connection (PostgreSQL).
+
+``PreparedQuery(plan_once=True)`` runs as a server-side prepared statement
+with a generic plan (articles/prepared.py, finews/settings.py). What must
+hold: the pages read the same rows as before, each statement is planned
+once and then only executed, the query log still shows the values, and a
+value with quotes or percent signs is still a value.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.prepared import PreparedQuery, plans_once
+from tests.factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def plan_counts():
+    """{statement name: (generic plans, custom plans, SQL)} of this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, generic_plans, custom_plans, statement FROM pg_prepared_statements")
+        return {name: (generic, custom, sql) for name, generic, custom, sql in cursor.fetchall()}
+
+
+def story():
+    category = make_category(name="计划来源", slug="plan-source")
+    now = timezone.now()
+    older = make_article(
+        category=category, title="计划较早OLDERx", published_at=now - timedelta(hours=3), tags=["计划"]
+    )
+    article = make_article(
+        category=category, title="计划本文THISx", published_at=now - timedelta(hours=2), tags=["计划"]
+    )
+    newer = make_article(category=category, title="计划较新NEWERx", published_at=now - timedelta(hours=1))
+    return older, article, newer
+
+
+@on_postgresql
+def test_article_page_statements_are_planned_once_and_keep_their_generic_plan(client):
+    older, article, newer = story()
+    before = plan_counts()
+    pages = [client.get(article.get_absolute_url()) for _ in range(3)]
+    after = plan_counts()
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "计划本文THISx" in html
+        assert "计划较早OLDERx" in html and "计划较新NEWERx" in html  # the neighbours
+    used = {
+        name: counts
+        for name, counts in after.items()
+        if counts[:2] != before.get(name, (0, 0, None))[:2]
+    }
+    # The article by slug, its tags, its neighbours and related articles.
+    assert len(used) == 3, used
+    for name, (generic, custom, sql) in used.items():
+        was_generic, was_custom = before.get(name, (0, 0, None))[:2]
+        assert generic - was_generic == 3, sql
+        assert custom == was_custom, sql
+    # The publish gate's status is written into the SQL, so that the generic
+    # plan can use the indexes built for published articles only.
+    by_slug = next(sql for _, _, sql in used.values() if '"slug" = $' in sql)
+    assert "'published'" in by_slug
+
+
+@on_postgresql
+def test_tag_page_is_planned_once(client):
+    _, article, _ = story()
+    url = reverse("articles:tag", args=["计划"])
+    before = plan_counts()
+    for _ in range(2):
+        assert "计划本文THISx" in client.get(url).content.decode()
+    grown = [
+        sql
+        for name, (generic, custom, sql) in plan_counts().items()
+        if generic > before.get(name, (0, 0))[0] and "articles_taggedarticle" in sql
+    ]
+    assert any('"tag_id" = $' in sql for sql in grown), grown
+
+
+def test_query_log_shows_the_values_of_a_prepared_statement(client):
+    _, article, _ = story()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert any(article.slug in q["sql"] and "SELECT" in q["sql"] for q in queries.captured_queries)
+
+
+@on_postgresql
+def test_values_and_constants_with_quotes_and_percent_signs():
+    """Constants written into the SQL are quoted; slots stay parameters."""
+    category = make_category(name="引号", slug="quotes")
+    wanted = make_article(category=category, title="增长50%的'公司'", slug="quote-1")
+    make_article(category=category, title="增长50%的公司", slug="quote-2")
+    query = PreparedQuery(
+        lambda slug: Article.objects.filter(title__contains="50%的'", slug=slug),
+        plan_once=True,
+        slug=Article._meta.get_field("slug"),
+    )
+    assert plans_once(connection)
+    assert [a.pk for a in query.run(slug="quote-1")] == [wanted.pk]
+    assert list(query.run(slug="quote-2")) == []
+    assert list(query.run(slug="it's 100%")) == []
+
+
+@on_postgresql
+def test_without_prepared_statements_the_page_is_the_same(client):
+    """DATABASE_PREPARED_STATEMENTS=false (a pooler that cannot keep them): no statement is prepared."""
+    _, article, _ = story()
+    url = article.get_absolute_url()
+    prepared_html = client.get(url).content.decode()
+    options = connection.settings_dict["OPTIONS"]
+    threshold = options.pop("prepare_threshold")
+    try:
+        before = plan_counts()
+        plain_html = client.get(url).content.decode()
+        assert plan_counts() == before
+    finally:
+        options["prepare_threshold"] = threshold
+    assert "计划较早OLDERx" in plain_html
+    assert plain_html == prepared_html
