@@ -26,7 +26,7 @@ import datetime
 import re
 import threading
 
-from django.db import connections, models
+from django.db import NotSupportedError, connections, models
 
 try:
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -117,6 +117,11 @@ def _inline_constants(sql, params, positions, connection):
     return inlined, kept_params, kept_positions
 
 
+def _is_stale_statement(error):
+    # "cached plan must not change result type" (the message may be translated).
+    return getattr(error.__cause__, "sqlstate", None) == "0A000"
+
+
 @contextlib.contextmanager
 def _prepared_statements(connection):
     """The connection's next cursors prepare their statement on the server."""
@@ -202,11 +207,26 @@ class PreparedQuery:
         call.as_sql = lambda *args, **kwargs: (sql, params)
         result = queryset._chain()
         result.query.get_compiler = lambda *args, **kwargs: call
-        if prepare:
+        if not prepare:
+            result._fetch_all()
+            return result
+        try:
             with _prepared_statements(connection):
                 result._fetch_all()
-        else:
-            result._fetch_all()
+        except NotSupportedError as error:
+            # Another connection changed a column this statement returns (a
+            # migration while this worker runs): PostgreSQL refuses every
+            # statement prepared before. Drop them all (psycopg forgets its
+            # own on DEALLOCATE ALL); outside a transaction the query runs
+            # again, prepared anew.
+            if connection.in_atomic_block or not _is_stale_statement(error):
+                raise
+            with connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
+            result = queryset._chain()
+            result.query.get_compiler = lambda *args, **kwargs: call
+            with _prepared_statements(connection):
+                result._fetch_all()
         return result
 
     def clear(self):

@@ -129,3 +129,35 @@ def test_without_prepared_statements_the_page_is_the_same(client):
         options["prepare_threshold"] = threshold
     assert "计划较早OLDERx" in plain_html
     assert plain_html == prepared_html
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_another_connection_fails_no_page(client):
+    """A migration run while workers serve: their prepared statements are stale, the pages are not."""
+    import psycopg
+
+    _, article, _ = story()
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200  # the statements are prepared now
+    params = connection.get_connection_params()
+    keys = ("dbname", "user", "password", "host", "port")
+    column = Article._meta.get_field("source_name")
+    with psycopg.connect(**{k: params[k] for k in keys if k in params}, autocommit=True) as other:
+        try:
+            other.execute(
+                "ALTER TABLE articles_article ALTER COLUMN source_name TYPE varchar(%d)"
+                % (column.max_length + 1)
+            )
+            page = client.get(url)
+            assert page.status_code == 200
+            assert "计划本文THISx" in page.content.decode()
+        finally:
+            other.execute(
+                "ALTER TABLE articles_article ALTER COLUMN source_name TYPE varchar(%d)"
+                % column.max_length
+            )
+            # This connection's statements are stale again: drop them, as the
+            # next test may run inside a transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
