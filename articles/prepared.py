@@ -53,7 +53,6 @@ def _adapt(field, value, connection):
 
 
 if ServerBindingCursor is not None:
-
     from psycopg import ClientCursor
 
     class _SentQuery:
@@ -63,7 +62,7 @@ if ServerBindingCursor is not None:
         psycopg leaves it unset for a prepared statement. Composed only when read.
         """
 
-        __slots__ = ("_connection", "_sql", "_params")
+        __slots__ = ("_connection", "_params", "_sql")
 
         def __init__(self, connection, sql, params):
             self._connection, self._sql, self._params = connection, sql, params

@@ -29,7 +29,9 @@ on_postgresql = pytest.mark.skipif(
 def plan_counts():
     """{statement name: (generic plans, custom plans, SQL)} of this connection."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, generic_plans, custom_plans, statement FROM pg_prepared_statements")
+        cursor.execute(
+            "SELECT name, generic_plans, custom_plans, statement FROM pg_prepared_statements"
+        )
         return {name: (generic, custom, sql) for name, generic, custom, sql in cursor.fetchall()}
 
 
@@ -37,18 +39,26 @@ def story():
     category = make_category(name="计划来源", slug="plan-source")
     now = timezone.now()
     older = make_article(
-        category=category, title="计划较早OLDERx", published_at=now - timedelta(hours=3), tags=["计划"]
+        category=category,
+        title="计划较早OLDERx",
+        published_at=now - timedelta(hours=3),
+        tags=["计划"],
     )
     article = make_article(
-        category=category, title="计划本文THISx", published_at=now - timedelta(hours=2), tags=["计划"]
+        category=category,
+        title="计划本文THISx",
+        published_at=now - timedelta(hours=2),
+        tags=["计划"],
     )
-    newer = make_article(category=category, title="计划较新NEWERx", published_at=now - timedelta(hours=1))
+    newer = make_article(
+        category=category, title="计划较新NEWERx", published_at=now - timedelta(hours=1)
+    )
     return older, article, newer
 
 
 @on_postgresql
 def test_article_page_statements_are_planned_once_and_keep_their_generic_plan(client):
-    older, article, newer = story()
+    _, article, _ = story()
     before = plan_counts()
     pages = [client.get(article.get_absolute_url()) for _ in range(3)]
     after = plan_counts()
@@ -76,7 +86,7 @@ def test_article_page_statements_are_planned_once_and_keep_their_generic_plan(cl
 
 @on_postgresql
 def test_tag_page_is_planned_once(client):
-    _, article, _ = story()
+    story()
     url = reverse("articles:tag", args=["计划"])
     before = plan_counts()
     for _ in range(2):
@@ -143,20 +153,15 @@ def test_a_column_changed_by_another_connection_fails_no_page(client):
     params = connection.get_connection_params()
     keys = ("dbname", "user", "password", "host", "port")
     column = Article._meta.get_field("source_name")
+    alter = "ALTER TABLE articles_article ALTER COLUMN source_name"
     with psycopg.connect(**{k: params[k] for k in keys if k in params}, autocommit=True) as other:
         try:
-            other.execute(
-                "ALTER TABLE articles_article ALTER COLUMN source_name TYPE varchar(%d)"
-                % (column.max_length + 1)
-            )
+            other.execute(f"{alter} TYPE varchar({column.max_length + 1})")
             page = client.get(url)
             assert page.status_code == 200
             assert "计划本文THISx" in page.content.decode()
         finally:
-            other.execute(
-                "ALTER TABLE articles_article ALTER COLUMN source_name TYPE varchar(%d)"
-                % column.max_length
-            )
+            other.execute(f"{alter} TYPE varchar({column.max_length})")
             # This connection's statements are stale again: drop them, as the
             # next test may run inside a transaction.
             with connection.cursor() as cursor:

@@ -60,18 +60,22 @@ def test_unknown_mode_is_refused():
     assert "FINEWS_ENV" in result.stderr
 
 
-def test_debug_false_string_is_false():
-    """DEBUG=False in the environment really turns debug off."""
-    code = "from django.conf import settings; print(settings.DEBUG)"
-    env = {**os.environ, "DEBUG": "False", "DJANGO_SETTINGS_MODULE": "finews.settings"}
-    out = subprocess.run(
+def _print_with_settings(code, env):
+    """What ``code`` prints once Django is set up with ``env`` (a fresh process)."""
+    return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
-        env=env,
+        env={**env, "DJANGO_SETTINGS_MODULE": "finews.settings"},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_debug_false_string_is_false():
+    """DEBUG=False in the environment really turns debug off."""
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    out = _print_with_settings(code, {**os.environ, "DEBUG": "False"})
     assert out.stdout.strip() == "False", out.stderr
 
 
@@ -106,17 +110,9 @@ def test_prepared_statements_follow_the_environment(switch, expected):
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
     env |= {
-        "DJANGO_SETTINGS_MODULE": "finews.settings",
         # Options of the URL's own are kept.
         "DATABASE_URL": "postgres://finews@db.example:5432/finews?options=-c%20statement_timeout%3D5000",
         **switch,
     }
-    out = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = _print_with_settings(code, env)
     assert out.stdout.strip() == expected, out.stderr
