@@ -103,9 +103,12 @@ _DAY_SLOTS = {
     "now": _field("published_at"),
 }
 # Built once per process (articles/prepared.py): a flash item's page runs their SQL.
-OLDER_OF_DAY = PreparedQuery(_older_of_day, **_DAY_SLOTS)
+OLDER_OF_DAY = PreparedQuery(_older_of_day, plan_once=True, **_DAY_SLOTS)
 NEWER_OF_DAY = PreparedQuery(
-    _newer_of_day, **_DAY_SLOTS, **{f"older_{i}": _field("id") for i in range(NEIGHBOURS)}
+    _newer_of_day,
+    plan_once=True,
+    **_DAY_SLOTS,
+    **{f"older_{i}": _field("id") for i in range(NEIGHBOURS)},
 )
 # Fills the slots of older items a day does not have (no article has this id).
 NO_ARTICLE = 0

@@ -68,6 +68,7 @@ def _members_of(story, now):
 # Built once per process (articles/prepared.py): an article page in a story runs its SQL.
 MEMBERS_OF = PreparedQuery(
     _members_of,
+    plan_once=True,
     story=Article._meta.get_field("story"),
     now=Article._meta.get_field("published_at"),
 )

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Story
 from articles.prepared import PreparedQuery, plans_once
 from tests.factories import make_article, make_category
 
@@ -82,6 +82,36 @@ def test_article_page_statements_are_planned_once_and_keep_their_generic_plan(cl
     # plan can use the indexes built for published articles only.
     by_slug = next(sql for _, _, sql in used.values() if '"slug" = $' in sql)
     assert "'published'" in by_slug
+
+
+@on_postgresql
+def test_flash_item_in_a_story_plans_its_day_and_story_queries_once(client):
+    """A 快讯 item's page also reads its day's items and its story's other reports."""
+    category = make_category(name="快讯来源", slug="plan-flash")
+    group = Story.objects.create()
+    now = timezone.now()
+    item, *_ = [
+        make_article(
+            category=category,
+            kind=Article.Kind.FLASH,
+            title=f"计划快讯{i}FLASHx",
+            source_name=f"计划来源{i}",
+            published_at=now - timedelta(minutes=5 + i),
+            story=group,
+        )
+        for i in range(4)
+    ]
+    before = plan_counts()
+    for _ in range(3):
+        html = client.get(item.get_absolute_url()).content.decode()
+        assert "计划快讯3FLASHx" in html and "计划来源2" in html
+    used = {n: c for n, c in plan_counts().items() if c[:2] != before.get(n, (0, 0))[:2]}
+    # The article, its tags, neighbours and related, the day's older and newer
+    # items, the story's members.
+    assert len(used) == 6, used
+    for name, (generic, custom, sql) in used.items():
+        assert generic - before.get(name, (0, 0))[0] == 3, sql
+        assert custom == before.get(name, (0, 0, None))[1], sql
 
 
 @on_postgresql
