@@ -8,7 +8,7 @@ first (``pass_context``), as Django's ``takes_context`` tags did.
 import html
 import unicodedata
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from jinja2 import pass_context
 
 from articles import metadata, timefmt
-from articles.slug_urls import slug_url_builder
+from articles.slug_urls import cached_reverse, slug_url_builder
 
 
 @pass_context
@@ -53,7 +53,7 @@ def tag_url(tag):
     around that (a bulk insert) must not take the article page down with it.
     """
     try:
-        return reverse("articles:tag", args=[tag.slug])
+        return cached_reverse("articles:tag", tag.slug)
     except NoReverseMatch:
         return ""
 
@@ -78,6 +78,11 @@ def live_list_attrs(live, show_category=True):
         live["poll_seconds"],
         "true" if show_category else "false",
     )
+
+
+def local_time(moment):
+    """``moment`` in the site's time zone (Beijing): one conversion for several formats."""
+    return timezone.localtime(moment) if moment else None
 
 
 def local_iso(moment):

@@ -108,6 +108,7 @@ def environment(**options):
         tag_url=templating.tag_url,
         iso_beijing=templating.iso_beijing,
         local_iso=templating.local_iso,
+        local_time=templating.local_time,
         list_time=templating.list_time,
         article_time=templating.article_time,
         clock_time=templating.clock_time,
