@@ -13,8 +13,9 @@ def list_time(moment, now=None):
     """``moment`` as lists show it: ``MM-DD HH:MM`` this year, else ``YYYY-MM-DD HH:MM``."""
     if not moment:
         return ""
-    this_year = timezone.localtime(now or timezone.now()).year
-    return local_list_time(timezone.localtime(moment), this_year)
+    beijing = timezone.get_current_timezone()  # looked up once for both
+    this_year = timezone.localtime(now or timezone.now(), beijing).year
+    return local_list_time(timezone.localtime(moment, beijing), this_year)
 
 
 def local_list_time(local, this_year):
