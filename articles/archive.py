@@ -188,12 +188,11 @@ def archive_navigation(period, shared=None):
     have read it already with the page's count).
     """
     key = navigation_key(period)
-    shared = shared or Snapshot([key])
-    cached = shared.get(key)
-    if cached is None:
-        cached = _navigation_query(period, [child for child, _, _ in period.calendar()])
-        shared.set(key, cached, NAVIGATION_TIMEOUT)
-    exists, before, after = cached
+    exists, before, after = (shared or Snapshot([key])).get_or_set(
+        key,
+        lambda: _navigation_query(period, [child for child, _, _ in period.calendar()]),
+        NAVIGATION_TIMEOUT,
+    )
 
     def containing(moment):
         if moment is None:

@@ -189,3 +189,11 @@ class Snapshot:
     def set(self, key, value, timeout):
         self._values[key] = value
         cache.set(key, (self.token, value), timeout)
+
+    def get_or_set(self, key, load, timeout):
+        """The value under ``key`` for the current token; else ``load()``, stored for it."""
+        value = self.get(key)
+        if value is None:
+            value = load()
+            self.set(key, value, timeout)
+        return value

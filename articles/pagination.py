@@ -162,14 +162,14 @@ def seek_paginate(
     def rows(condition=None):
         return seek_rows(queryset, fields, where, condition)
 
-    count = shared.get(count_key(scope))
-    if count is None:
+    def count_rows():
         if count_queryset is not None:
             counted = count_queryset
         else:
             counted = queryset.filter(where) if where else queryset
-        count = counted.order_by().count()
-        shared.set(count_key(scope), count, TIMEOUT)
+        return counted.order_by().count()
+
+    count = shared.get_or_set(count_key(scope), count_rows, TIMEOUT)
     page_obj = SeekPage([], 1, count, per_page)
     page_obj.number = number = page_number(page, page_obj.num_pages)
     boundary = _boundary(rows, fields, number, per_page, scope, shared) if number > 1 else None

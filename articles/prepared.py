@@ -16,8 +16,9 @@ database connection: it runs as a server-side prepared statement, and the
 connection's ``plan_cache_mode`` (finews/settings.py) keeps its generic plan.
 Planning is most of the database's work for the article page's lookups by
 key. Only for queries whose best plan does not depend on the values (a
-lookup by a unique key, by primary keys, one step of an index); a list whose
-plan depends on how common a value is (a tag's articles) must not use it.
+lookup by a unique key, by primary keys, one step of an index, a tag's
+ordered links); a list for which PostgreSQL picks a worse plan without the
+values (a category's later pages: docs/PERFORMANCE.md) must not use it.
 """
 
 import contextlib
@@ -30,9 +31,10 @@ from django.db import NotSupportedError, connections, models
 
 try:
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg import ClientCursor
     from psycopg.types.numeric import Int8
 except ImportError:  # psycopg is not installed: SQLite only
-    ServerBindingCursor = Int8 = None
+    ServerBindingCursor = ClientCursor = Int8 = None
 
 _STAND_IN_EPOCH = datetime.datetime(1901, 2, 3, tzinfo=datetime.UTC)
 
@@ -53,7 +55,6 @@ def _adapt(field, value, connection):
 
 
 if ServerBindingCursor is not None:
-    from psycopg import ClientCursor
 
     class _SentQuery:
         """What Django's query log reads of a prepared statement: its SQL with the values.
@@ -97,7 +98,7 @@ def _inline_constants(sql, params, positions, connection):
     A generic plan is made without the parameters' values: ``status = $1``
     cannot use an index built ``WHERE status = 'published'``; the literal can.
     """
-    constants = iter([(param, name) for param, name in zip(params, positions, strict=True)])
+    constants = zip(params, positions, strict=True)
     kept_params, kept_positions = [], []
 
     def replace(match):
@@ -204,29 +205,27 @@ class PreparedQuery:
         call = copy.copy(compiler)
         call.connection = connection  # this thread's connection
         call.as_sql = lambda *args, **kwargs: (sql, params)
-        result = queryset._chain()
-        result.query.get_compiler = lambda *args, **kwargs: call
-        if not prepare:
-            result._fetch_all()
-            return result
-        try:
-            with _prepared_statements(connection):
+
+        def fetch():
+            result = queryset._chain()
+            result.query.get_compiler = lambda *args, **kwargs: call
+            with _prepared_statements(connection) if prepare else contextlib.nullcontext():
                 result._fetch_all()
+            return result
+
+        try:
+            return fetch()
         except NotSupportedError as error:
             # Another connection changed a column this statement returns (a
             # migration while this worker runs): PostgreSQL refuses every
             # statement prepared before. Drop them all (psycopg forgets its
             # own on DEALLOCATE ALL); outside a transaction the query runs
             # again, prepared anew.
-            if connection.in_atomic_block or not _is_stale_statement(error):
+            if not prepare or connection.in_atomic_block or not _is_stale_statement(error):
                 raise
             with connection.cursor() as cursor:
                 cursor.execute("DEALLOCATE ALL")
-            result = queryset._chain()
-            result.query.get_compiler = lambda *args, **kwargs: call
-            with _prepared_statements(connection):
-                result._fetch_all()
-        return result
+            return fetch()
 
     def clear(self):
         """Forget the compiled SQL (tests that change the database's features)."""

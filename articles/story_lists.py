@@ -21,17 +21,20 @@ MEMBER_FIELDS = (
 )
 
 
-def published_members(story_ids):
-    """{story id: its published members, earliest first} (one query)."""
-    members = (
-        Article.objects.published()
-        .filter(story_id__in=story_ids)
+def _published_members(now=None):
+    """Published story members as pages show them, earliest first."""
+    return (
+        Article.objects.published(now=now)
         .select_related("category")
         .only(*MEMBER_FIELDS)
         .order_by("published_at", "id")
     )
+
+
+def published_members(story_ids):
+    """{story id: its published members, earliest first} (one query)."""
     groups = {}
-    for member in members:
+    for member in _published_members().filter(story_id__in=story_ids):
         groups.setdefault(member.story_id, []).append(member)
     return groups
 
@@ -56,13 +59,7 @@ def fold_stories(articles):
 
 
 def _members_of(story, now):
-    return (
-        Article.objects.published(now=now)
-        .filter(story_id=story)
-        .select_related("category")
-        .only(*MEMBER_FIELDS)
-        .order_by("published_at", "id")
-    )
+    return _published_members(now).filter(story_id=story)
 
 
 # Built once per process (articles/prepared.py): an article page in a story runs its SQL.

@@ -193,18 +193,3 @@ def article_cards(articles, show_category=True, mark_flash=False):
     return mark_safe(  # noqa: S308 (every value above is escaped)
         "".join(f"\n    {_card(article, page, mark_flash)}\n  " for article in articles)
     )
-
-
-def list_time(moment):
-    """The list timestamp style (articles/timefmt.py): ``11-29 18:31``."""
-    return timefmt.list_time(moment)
-
-
-def article_time(moment):
-    """The article page's timestamp style (articles/timefmt.py): ``2022年5月19日 16:10``."""
-    return timefmt.article_time(moment)
-
-
-def clock_time(moment):
-    """The 7×24 timeline's timestamp (articles/timefmt.py): ``18:31``, Beijing time."""
-    return timefmt.clock_time(moment)

@@ -40,7 +40,7 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, Undefined
 from markupsafe import Markup
 
-from articles import templating
+from articles import templating, timefmt
 from articles.shared_fragments import shared_fragment
 from articles.slug_urls import cached_reverse
 from stocks.bodylinks import link_securities
@@ -109,9 +109,10 @@ def environment(**options):
         iso_beijing=templating.iso_beijing,
         local_iso=templating.local_iso,
         local_time=templating.local_time,
-        list_time=templating.list_time,
-        article_time=templating.article_time,
-        clock_time=templating.clock_time,
+        # The site's timestamp styles (articles/timefmt.py), in Beijing time.
+        list_time=timefmt.list_time,
+        article_time=timefmt.article_time,
+        clock_time=timefmt.clock_time,
         link_securities=link_securities,
     )
     return env

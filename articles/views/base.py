@@ -10,7 +10,7 @@ from articles.slug_urls import cached_reverse
 # Columns a card never shows: left unread by list pages.
 CARD_DEFERRED = ("body", "search_text")
 # What lists show of an article: the cards (article_cards in
-# articles/templatetags/finews_tags.py), the sidebar's headlines and 7×24 items,
+# articles/templating.py), the sidebar's headlines and 7×24 items,
 # the story folding. List pages read these columns only (with the category's).
 CARD_FIELDS = (
     "title",
@@ -63,8 +63,4 @@ class SeekListMixin(SeekPaginationMixin, ArticleListMixin):
         once per content version. The key is read with the page's count and
         boundaries: name it in ``shared_keys()``.
         """
-        found = self.shared.get(key)
-        if found is None:
-            found = load()
-            self.shared.set(key, found, TIMEOUT)
-        return found
+        return self.shared.get_or_set(key, load, TIMEOUT)

@@ -59,12 +59,9 @@ def busiest_sources(window=BUSY_WINDOW, *, latest=0, flash=0):
     the second query.
     """
     key = f"finews:list:busiest:{window}:{latest}:{flash}"
-    shared = Snapshot([key])
-    chosen = shared.get(key)
-    if chosen is None:
-        chosen = _window_keys(window, latest, flash)
-        shared.set(key, chosen, TIMEOUT)
-    newest, flash_ids, groups = chosen
+    newest, flash_ids, groups = Snapshot([key]).get_or_set(
+        key, lambda: _window_keys(window, latest, flash), TIMEOUT
+    )
     wanted = {*newest, *flash_ids, *(pk for pks in groups for pk in pks)}
     found = {}
     if wanted:
@@ -131,17 +128,17 @@ class CategoryIndexView(ListView):
         context = super().get_context_data(**kwargs)
         # A count over the whole archive: computed once per content version.
         key = "finews:list:category-counts"
-        shared = Snapshot([key])
-        counts = shared.get(key)
-        if counts is None:
-            counts = dict(
+        counts = Snapshot([key]).get_or_set(
+            key,
+            lambda: dict(
                 Article.objects.published()
                 .order_by()
                 .values("category_id")
                 .annotate(n=Count("id"))
                 .values_list("category_id", "n")
-            )
-            shared.set(key, counts, TIMEOUT)
+            ),
+            TIMEOUT,
+        )
         for category in context["categories"]:
             category.article_count = counts.get(category.pk, 0)
         context["breadcrumbs"] = [home_crumb(), Crumb("全部来源", self.request.path)]
