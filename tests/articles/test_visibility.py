@@ -204,7 +204,7 @@ def test_article_page_links_leak_nothing(visitor, matrix_articles):
     )
     response = visitor.get(matrix_articles["published"].get_absolute_url())
     body = response.content.decode()
-    assert response.context["older_article"] == other
+    assert response.context["older_article"].pk == other.pk
     assert response.context["newer_article"] is None
     assert [a.pk for a in response.context["related_articles"]] == [other.pk]
     assert "同来源另一篇OTHERpv4" in body
