@@ -28,10 +28,10 @@ import html
 import sys
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template import Template as DjangoTemplate
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -69,6 +69,15 @@ def url(viewname, *args, **kwargs):
     if kwargs:
         return reverse(viewname, args=args or None, kwargs=kwargs)
     return cached_reverse(viewname, *args)
+
+
+def static(path):
+    """``{% static %}``: the file's URL from the static files storage.
+
+    What Django's tag returns with django.contrib.staticfiles installed (it is),
+    without the tag's search of the installed apps on every call.
+    """
+    return staticfiles_storage.url(path)
 
 
 def date(value, arg=None):
