@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-_SCRIPT_ESCAPES = {
-    ord("<"): "\\u003C",
-    ord(">"): "\\u003E",
-    ord("&"): "\\u0026",
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003C"),
+    (">", "\\u003E"),
+    ("&", "\\u0026"),
     # Line and paragraph separators are valid JSON but end lines in old JS parsers.
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 class Crumb(NamedTuple):
@@ -71,12 +71,20 @@ def first_image_url(request, body):
     return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
+def _escape_for_script(text):
+    # str.replace() five times: str.translate() with a mapping costs ~40x as much.
+    for character, escaped in _SCRIPT_ESCAPES:
+        if character in text:
+            text = text.replace(character, escaped)
+    return text
+
+
 def json_ld_script(data):
     """A <script type="application/ld+json"> element holding ``data``, safe in HTML."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+        mark_safe(_escape_for_script(text)),  # noqa: S308 - escaped just above
     )
 
 
