@@ -24,6 +24,7 @@ from articles.views.base import (
     SeekListMixin,
     card_articles,
     home_crumb,
+    unbuilt,
 )
 
 # How many of the newest articles decide which categories are "busiest" on the
@@ -200,7 +201,7 @@ class CategoryView(SeekListMixin, ListView):
         self.category = self.shared_object(
             self.category_key(), lambda: get_object_or_404(Category, slug=slug)
         )
-        return _category_articles(None, self.category.pk)
+        return unbuilt(_category_articles, None, self.category.pk)
 
     def prepared_page(self):
         def page(per_page, boundary):
@@ -247,7 +248,7 @@ class TagView(SeekListMixin, ListView):
         self.tag = self.shared_object(
             self.tag_key(), lambda: get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         )
-        return _tag_articles(None, self.tag.pk)
+        return unbuilt(_tag_articles, None, self.tag.pk)
 
     def get_seek_where(self):
         return _tag_where(None, self.tag.pk)
@@ -262,7 +263,7 @@ class TagView(SeekListMixin, ListView):
         # The tag links carry the article's status and date (kept in sync on
         # every write), so the total is an index-only count over one tag's
         # links instead of a join with a quarter of a million articles.
-        return TaggedArticle.objects.filter(tag=self.tag).published()
+        return unbuilt(lambda: TaggedArticle.objects.filter(tag=self.tag).published())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
