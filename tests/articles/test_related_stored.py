@@ -253,7 +253,9 @@ class TestNeighboursFresh:
         assert client.get(current.get_absolute_url()).context["newer_article"] is None
         assert client.get(scheduled.get_absolute_url()).status_code == 404
         with time_machine.travel(now + timedelta(hours=1, minutes=1), tick=False):
-            assert client.get(current.get_absolute_url()).context["newer_article"].pk == scheduled.pk
+            assert (
+                client.get(current.get_absolute_url()).context["newer_article"].pk == scheduled.pk
+            )
             assert client.get(scheduled.get_absolute_url()).status_code == 200
 
 
