@@ -1,9 +1,12 @@
 """An editor adds a source in the admin, polls it now, and sees its items and its health."""
 
 import re
+from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from tests.browser.conftest import DESKTOP
 from tests.sources.conftest import rss
@@ -11,18 +14,27 @@ from tests.sources.server import FixtureServer, Reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FEED = rss(
-    [
-        {
-            "title": "浏览器里抓到的新闻BROWSERsrc",
-            "link": "http://browser.example.cn/1.html",
-            "guid": "browser-1",
-            "pubDate": "Fri, 27 Nov 2026 09:30:00 +0800",
-            "description": "后台添加的来源送来的正文。",
-        }
-    ],
-    encoding="gbk",
-)
+
+def feed():
+    """The source's feed: one item from a minute ago.
+
+    In trading hours a source whose newest item is older than its
+    ``silent_minutes`` (60) is "沉默", not "正常": an item with a fixed date
+    failed this test on weekday mornings (Beijing time).
+    """
+    published = timezone.localtime(timezone.now() - timedelta(minutes=1))
+    return rss(
+        [
+            {
+                "title": "浏览器里抓到的新闻BROWSERsrc",
+                "link": "http://browser.example.cn/1.html",
+                "guid": "browser-1",
+                "pubDate": format_datetime(published),
+                "description": "后台添加的来源送来的正文。",
+            }
+        ],
+        encoding="gbk",
+    )
 
 
 @pytest.fixture
@@ -36,7 +48,7 @@ def feed_server(settings):
 def test_editor_adds_a_source_and_polls_it(live_server, page, screenshot, feed_server):
     """Add an RSS source in the admin, run "poll now": its item is on the site, health is 正常."""
     User.objects.create_superuser("laoban", password="pw-src-1")
-    url = feed_server.route("/rss.xml", Reply(FEED, content_type="application/rss+xml"))
+    url = feed_server.route("/rss.xml", Reply(feed(), content_type="application/rss+xml"))
     broken = feed_server.route("/broken.xml", Reply(b"gone", 500, content_type="text/plain"))
     page.set_viewport_size(DESKTOP)
     page.goto(live_server.url + "/admin/")
