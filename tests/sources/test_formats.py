@@ -33,7 +33,8 @@ def gbk_feed():
                 "title": "沪指收涨０.５％，券商股领涨",
                 "link": "http://finance.example.cn/a/1.html",
                 "guid": "gbk-1",
-                "pubDate": format_datetime(ago(hours=1)),
+                # Within the source's silent_minutes (60): "ok" in trading hours too.
+                "pubDate": format_datetime(ago(minutes=1)),
                 "description": "&lt;p&gt;成交额突破万亿元，镕、堃、喆等字照常显示。&lt;/p&gt;",
             },
             {
