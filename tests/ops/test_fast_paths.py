@@ -3,6 +3,7 @@ URLs) change no answer."""
 
 import json
 import socket
+import uuid
 
 import pytest
 from csp.constants import NONE, SELF
@@ -52,7 +53,9 @@ def _redis_up():
 @pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
 def test_redis_client_is_reused_and_works():
     """One redis.Redis per connection pool serves every call, and values round-trip."""
-    cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {"KEY_PREFIX": "finews-test-fast"})
+    # A prefix of this run's own: CI runs the SQLite and PostgreSQL suites side by side.
+    prefix = f"finews-test-fast-{uuid.uuid4().hex}"
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {"KEY_PREFIX": prefix})
     client = cache._cache.get_client(write=True)
     assert cache._cache.get_client(write=False) is client
     cache.set("k", {"v": "值"})
