@@ -1,20 +1,23 @@
 """One article: its page, its neighbours in its category, related articles."""
 
+from datetime import UTC, datetime
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import BooleanField, Count, Func, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import JSONArray
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import DetailView
+from taggit.models import Tag
 
 from articles import related
 from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
-from articles.models import Article
+from articles.models import Article, TaggedArticle
 from articles.pagination import older_than
 from articles.prepared import PreparedQuery
-from articles.related import RELATED_COUNT, RELATED_STORED
+from articles.related import RELATED_COUNT
 from articles.slug_urls import slug_url
 from articles.story_lists import story_siblings
 from articles.views.base import home_crumb, published_articles
@@ -57,42 +60,82 @@ class LinkedCategory(NamedTuple):
     slug: str
 
 
-def _article_by_slug(slug, now):
-    # The search text (as long as the body) is for search only.
-    return published_articles(now=now).defer("search_text").filter(slug=slug)[:1]
+class JSONRows(Subquery):
+    """A subquery's rows as one JSON array (each row one ``row`` column): one value.
 
-
-def _tags_of(article):
-    """The query ``prefetch_related("tags")`` runs for one article (taggit's own)."""
-    # The class's manager, as prefetch_related uses it: the same SQL, so the same order.
-    return Article.tags.get_prefetch_querysets([Article(pk=article)])[0]
-
-
-def _neighbours_and_related(category, moment, pk, now, **related_ids):
-    """The older and newer published article of the category, and the stored related ones.
-
-    The neighbours are scalar subqueries, each one step of
-    ``article_category_pub_idx``; the related articles are looked up by primary
-    key. All through the publish gate, which drops any withdrawn since.
+    So that one statement reads an article with its tags and the articles its
+    page links to. An empty subquery gives NULL.
     """
-    place = (moment, pk)
-    same_category = Article.objects.published(now=now).filter(category_id=category)
-    older = same_category.filter(older_than(("published_at", "id"), place)).order_by(
+
+    template = '(SELECT JSONB_AGG("row") FROM (%(subquery)s) AS "rows")'
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # A JSON value read from a subquery is text to SQLite: JSON() makes it JSON again.
+        template = '(SELECT JSON_GROUP_ARRAY(JSON("row")) FROM (%(subquery)s) AS "rows")'
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+class InJSONArray(Func):
+    """``column`` is one of the integers in the JSON array ``array`` (a condition).
+
+    On PostgreSQL ``= ANY(ARRAY(...))``: an array, so that OR-ed with other
+    key tests the planner still reads each key from the primary key's index.
+    """
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        (column, column_params), (array, array_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        if connection.vendor == "postgresql":
+            sql = f"{column} = ANY(ARRAY(SELECT (JSONB_ARRAY_ELEMENTS_TEXT({array}))::bigint))"
+        else:
+            sql = f'{column} IN (SELECT "value" FROM JSON_EACH({array}))'  # noqa: S608 (compiled SQL, values are parameters)
+        return sql, (*column_params, *array_params)
+
+
+def _article_page(slug, now):
+    """The article by its slug, with its tags and the articles its page links to.
+
+    One statement: the article row gains ``tag_rows`` (id, name, slug of each
+    tag) and ``link_rows`` (``ArticleLink.FIELDS`` of its older and newer
+    published neighbour in its category, each one step of
+    ``article_category_pub_idx``, and of its stored related articles, looked
+    up by primary key). Every article read passes the publish gate, which
+    drops the related ones withdrawn since their list was stored.
+    """
+    gate = Article.objects.published(now=now)
+    # The article's own columns, seen from the neighbours' subqueries (two levels in).
+    moment, pk = OuterRef(OuterRef("published_at")), OuterRef(OuterRef("pk"))
+    same_category = gate.filter(category_id=OuterRef(OuterRef("category_id")))
+    older = same_category.filter(older_than(("published_at", "id"), (moment, pk))).order_by(
         "-published_at", "-id"
     )
     newer = same_category.filter(
         Q(published_at__gt=moment) | Q(id__gt=pk), published_at__gte=moment
     ).order_by("published_at", "id")
-    wanted = (
-        Q(pk=Subquery(older.values("pk")[:1]))
-        | Q(pk=Subquery(newer.values("pk")[:1]))
-        | Q(pk__in=list(related_ids.values()))
+    links = (
+        gate.filter(
+            Q(pk=Subquery(older.values("pk")[:1]))
+            | Q(pk=Subquery(newer.values("pk")[:1]))
+            | Q(InJSONArray("pk", OuterRef("related_ids")))
+        )
+        .order_by()
+        .values(row=JSONArray(*ArticleLink.FIELDS))
+    )
+    tags = (
+        TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+        .order_by()
+        .values(row=JSONArray("tag_id", "tag__name", "tag__slug"))
     )
     return (
-        Article.objects.published(now=now)
-        .filter(wanted)
-        .values_list(*ArticleLink.FIELDS)
-        .order_by()
+        published_articles(now=now)
+        # The search text (as long as the body) is for search only.
+        .defer("search_text")
+        .filter(slug=slug)
+        .annotate(tag_rows=JSONRows(tags), link_rows=JSONRows(links))[:1]
     )
 
 
@@ -101,21 +144,26 @@ def _field(name):
 
 
 # Built and compiled once per process (articles/prepared.py); each request runs the SQL.
-ARTICLE_BY_SLUG = PreparedQuery(
-    _article_by_slug, plan_once=True, slug=_field("slug"), now=_field("published_at")
+ARTICLE_PAGE = PreparedQuery(
+    _article_page, plan_once=True, slug=_field("slug"), now=_field("published_at")
 )
-TAGS_OF = PreparedQuery(_tags_of, plan_once=True, article=_field("id"))
-NEIGHBOURS_AND_RELATED = PreparedQuery(
-    _neighbours_and_related,
-    plan_once=True,
-    category=_field("category"),
-    moment=_field("published_at"),
-    pk=_field("id"),
-    now=_field("published_at"),
-    **{f"related_{index}": _field("id") for index in range(RELATED_STORED)},
-)
-# Fills the related ids' slots an article does not use (no article has it).
-NO_ARTICLE = 0
+
+
+def _moment(text):
+    """A date as JSON carries it (ISO 8601; SQLite's have no offset: UTC), as the ORM reads it."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _tags(rows):
+    """Tag instances from ``tag_rows``, by id (what prefetch_related("tags") would hold)."""
+    unique = {row[0]: row for row in rows or ()}
+    return [Tag.from_db(None, TAG_FIELDS, unique[pk]) for pk in sorted(unique)]
+
+
+TAG_FIELDS = ("id", "name", "slug")
 
 
 class ArticleDetailView(DetailView):
@@ -124,12 +172,12 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         self.now = timezone.now()
-        found = ARTICLE_BY_SLUG.run(slug=self.kwargs["slug"], now=self.now)
+        found = ARTICLE_PAGE.run(slug=self.kwargs["slug"], now=self.now)
         if not found:
             raise Http404("没有这篇文章。")
         article = found[0]
         # What prefetch_related("tags") would leave: article.tags.all() reads it.
-        article._prefetched_objects_cache = {"tags": TAGS_OF.run(article=article.pk)}
+        article._prefetched_objects_cache = {"tags": _tags(article.tag_rows)}
         return article
 
     def get(self, request, *args, **kwargs):
@@ -167,7 +215,7 @@ class ArticleDetailView(DetailView):
         return context
 
     def neighbours_and_related(self, article):
-        """(older in category, newer in category, related articles): one index-served query.
+        """(older in category, newer in category, related articles), read with the article.
 
         The related articles were computed when the articles were written
         (articles/related.py); an article whose list is not stored yet gets it
@@ -175,17 +223,9 @@ class ArticleDetailView(DetailView):
         """
         place = (article.published_at, article.pk)
         stored = article.related_ids
-        ids = (stored or [])[:RELATED_STORED]
-        ids += [NO_ARTICLE] * (RELATED_STORED - len(ids))
         rows = [
-            ArticleLink(*row)
-            for row in NEIGHBOURS_AND_RELATED.run(
-                category=article.category_id,
-                moment=article.published_at,
-                pk=article.pk,
-                now=self.now,
-                **{f"related_{index}": pk for index, pk in enumerate(ids)},
-            )
+            ArticleLink(pk, title, slug, _moment(moment), *rest)
+            for pk, title, slug, moment, *rest in article.link_rows or ()
         ]
         # Of the rows in the category, the nearest older one is the older
         # neighbour (a related article of the category is never nearer), and

@@ -57,7 +57,7 @@ def count_queries(client, url):
 
 class TestQueryBudgets:
     def test_same_number_of_queries_at_two_archive_sizes(self, client):
-        """Each public page runs as many queries with 130 articles as with 45, at most five (article: 3)."""
+        """Each public page runs as many queries with 130 articles as with 45, at most five (article: 1)."""
         small = {
             page: count_queries(client, url) for page, url in page_urls(build_archive(45)).items()
         }
@@ -69,8 +69,9 @@ class TestQueryBudgets:
         }
         assert small == large
         assert max(large.values()) <= 5, large
-        # The article page: the article, its tags, its neighbours with its related articles.
-        assert large["detail"] <= 3, large
+        # The article page: one statement reads the article, its tags, its
+        # neighbours and its related articles.
+        assert large["detail"] == 1, large
 
     def test_cached_page_runs_no_query(self, client, django_assert_num_queries, settings):
         """A second anonymous request for a page is answered from the cache without the database."""

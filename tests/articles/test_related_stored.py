@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from articles import related
 from articles.models import Article, TaggedArticle
-from articles.views.detail import ARTICLE_BY_SLUG, TAGS_OF, ArticleDetailView
+from articles.views.detail import ARTICLE_PAGE, ArticleDetailView, _tags
 from ingest import pipeline
 from tests.factories import make_article, make_category
 from tests.ingest.conftest import flash
@@ -231,7 +231,8 @@ class TestBackfill:
             title="未回填的相关NOTFILLEDq", tags=["未回填"], published_at=T - timedelta(hours=1)
         )
         Article.objects.filter(pk=current.pk).update(related_ids=None)
-        with django_assert_num_queries(4):
+        # The article with its tags and links, then the related articles computed now.
+        with django_assert_num_queries(2):
             assert shown(client, current) == ["未回填的相关NOTFILLEDq"]
 
 
@@ -260,14 +261,17 @@ class TestNeighboursFresh:
 
 
 class TestPreparedQueries:
-    def test_tags_query_is_the_prefetch_query(self):
-        """The article's tags are read by the very SQL prefetch_related("tags") runs (same order)."""
+    def test_tags_come_with_the_article(self):
+        """The article's row carries its tags: those prefetch_related("tags") reads, by id."""
         article = make_article(tags=["甲", "乙", "丙"])
-        with CaptureQueriesContext(connection) as orm:
-            list(Article.objects.filter(pk=article.pk).prefetch_related("tags"))
-        with CaptureQueriesContext(connection) as prepared:
-            tags = TAGS_OF.run(article=article.pk)
-        assert prepared.captured_queries[-1]["sql"] == orm.captured_queries[-1]["sql"]
+        expected = Article.objects.prefetch_related("tags").get(pk=article.pk).tags.all()
+        with CaptureQueriesContext(connection) as queries:
+            found = ARTICLE_PAGE.run(slug=article.slug, now=timezone.now())[0]
+        assert len(queries) == 1
+        tags = _tags(found.tag_rows)
+        assert [(t.pk, t.name, t.slug) for t in tags] == sorted(
+            (t.pk, t.name, t.slug) for t in expected
+        )
         assert sorted(t.name for t in tags) == ["丙", "乙", "甲"]
 
     def test_each_run_uses_its_own_values(self):
@@ -275,8 +279,8 @@ class TestPreparedQueries:
         now = timezone.now()
         first = make_article(published_at=now - timedelta(hours=1))
         later = make_article(published_at=now + timedelta(hours=1))
-        assert [a.pk for a in ARTICLE_BY_SLUG.run(slug=first.slug, now=now)] == [first.pk]
-        assert list(ARTICLE_BY_SLUG.run(slug=later.slug, now=now)) == []
-        found = ARTICLE_BY_SLUG.run(slug=later.slug, now=now + timedelta(hours=2))
+        assert [a.pk for a in ARTICLE_PAGE.run(slug=first.slug, now=now)] == [first.pk]
+        assert list(ARTICLE_PAGE.run(slug=later.slug, now=now)) == []
+        found = ARTICLE_PAGE.run(slug=later.slug, now=now + timedelta(hours=2))
         assert [a.pk for a in found] == [later.pk]
         assert found[0].category.name == later.category.name  # select_related kept
