@@ -69,6 +69,12 @@ class SeekListMixin(SeekPaginationMixin, ArticleListMixin):
     def get_queryset(self):
         return card_articles()
 
+    def get_template_names(self):
+        # ListView's would also name "<app>/<model>_list.html", reading the
+        # list's model: that built an unbuilt() queryset on every request (an
+        # eighth of a category page's CPU) for a name never used.
+        return [self.template_name]
+
     def shared_object(self, key, load):
         """The list's own object (its category, its tag) under the content version.
 

@@ -76,3 +76,28 @@ def test_scheduled_article_shows_when_due_and_withdrawn_one_goes(client, two_lis
     assert titles(client, url)[0] == alpha[1].title
     time_machine.move_to(due + timedelta(seconds=1))
     assert titles(client, url)[0] == "预编译定时SCHEDULEDx"
+
+
+def test_warm_list_pages_build_no_queryset(client, monkeypatch):
+    """A page read through its compiled query, with its count cached, builds no queryset.
+
+    Building one (``filter()``, ``Q``, joins) costs more than running the
+    compiled query; the list's queryset is for a count or boundary miss.
+    """
+    category = make_category(name="懒列表来源", slug="lazy-list")
+    make_article(category=category, title="懒列表文章LAZYq", tags=["懒列表标签"])
+    built = []
+    for name in ("_category_articles", "_tag_articles"):
+        original = getattr(lists, name)
+        monkeypatch.setattr(
+            lists,
+            name,
+            lambda *args, _name=name, _original=original: built.append(_name) or _original(*args),
+        )
+    urls = [category.get_absolute_url(), reverse("articles:tag", args=["懒列表标签"])]
+    for url in urls:
+        assert titles(client, url) == ["懒列表文章LAZYq"]  # cold: counts built and cached
+    built.clear()
+    for url in urls:
+        assert titles(client, url) == ["懒列表文章LAZYq"]
+    assert built == []
