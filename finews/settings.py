@@ -79,7 +79,6 @@ MIDDLEWARE = [
     # Outside the session, CSRF and auth layers: a hit skips them all.
     "ops.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check: a POST to a read-only page is 405, not the CSRF 403.
     "ops.guards.SafeMethodsMiddleware",
@@ -199,6 +198,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# One language: every page, the admin's included, is in Chinese whatever the
+# browser asks for. No LocaleMiddleware: it would only add "Vary:
+# Accept-Language", making downstream caches keep a copy per browser language.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"

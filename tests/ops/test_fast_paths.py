@@ -8,6 +8,7 @@ import uuid
 import pytest
 from csp.constants import NONE, SELF
 from csp.utils import build_policy
+from django.conf import settings
 from django.test import override_settings
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -112,3 +113,18 @@ def test_static_url_of_a_missing_file_still_fails(tmp_path, settings):
     for _ in range(2):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("css/missing.css")
+
+
+def test_pages_are_chinese_whatever_language_the_browser_asks_for(client, admin_client):
+    """One language: an English browser gets the same page, and caches keep one copy."""
+    make_article(slug="one-language", title="只有中文ONELANGq")
+    chinese = client.get("/news/one-language/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    english = client.get("/news/one-language/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert english.status_code == 200
+    assert english.content == chinese.content
+    assert "只有中文ONELANGq" in english.content.decode()
+    assert "Accept-Language" not in english.get("Vary", "")
+    admin = admin_client.get(f"/{settings.ADMIN_PATH}", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert (
+        "内容管理" in admin.content.decode() and "Site administration" not in admin.content.decode()
+    )
