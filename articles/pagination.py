@@ -204,13 +204,26 @@ class PreparedSeekList:
     once per page size; ``page(per_page, boundary, now=..., **slots)`` runs it
     with this request's values. ``slots`` maps each slot to a model field of its
     value's type; ``fields`` are the list's (date, id) pair and ``seek_types``
-    model fields of their types.
+    model fields of their types. ``plan_once`` (articles/prepared.py) applies
+    to every page, ``plan_first_page_once`` to the first page only: for a list
+    whose later pages need a plan made for their values.
     """
 
-    def __init__(self, build, *, fields, seek_types, where=None, plan_once=False, **slots):
+    def __init__(
+        self,
+        build,
+        *,
+        fields,
+        seek_types,
+        where=None,
+        plan_once=False,
+        plan_first_page_once=False,
+        **slots,
+    ):
         self.build = build
         self.where = where
         self.plan_once = plan_once
+        self.plan_first_page_once = plan_first_page_once
         self.fields = fields
         self.seek_types = seek_types
         self.slots = slots
@@ -229,7 +242,9 @@ class PreparedSeekList:
             if not first:
                 slots.update(seek_date=self.seek_types[0], seek_id=self.seek_types[1])
             query = PreparedQuery(
-                partial(self._page_queryset, per_page, first), plan_once=self.plan_once, **slots
+                partial(self._page_queryset, per_page, first),
+                plan_once=self.plan_once or (first and self.plan_first_page_once),
+                **slots,
             )
             query = self._queries.setdefault(key, query)
         return query

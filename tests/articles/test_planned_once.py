@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles.models import Article, Story
 from articles.prepared import PreparedQuery, plans_once
+from articles.views.lists import CategoryView
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,26 @@ def test_tag_page_is_planned_once(client):
         if generic > before.get(name, (0, 0))[0] and "articles_taggedarticle" in sql
     ]
     assert any('"tag_id" = $' in sql for sql in grown), grown
+
+
+@on_postgresql
+def test_category_first_page_is_planned_once_later_pages_for_their_values(client, monkeypatch):
+    """Page 1 of any category has one best plan; a later page's depends on its values."""
+    monkeypatch.setattr(CategoryView, "paginate_by", 2)
+    story()
+    url = reverse("articles:category", args=["plan-source"])
+    before = plan_counts()
+    for _ in range(2):
+        assert "计划本文THISx" in client.get(url).content.decode()
+        assert "计划较早OLDERx" in client.get(f"{url}?page=2").content.decode()
+    grown = [
+        sql
+        for name, (generic, custom, sql) in plan_counts().items()
+        if generic > before.get(name, (0, 0))[0] and '"category_id" = $' in sql
+    ]
+    # The first page only: the second page's statement has the seek condition.
+    assert len(grown) == 1, grown
+    assert '"published_at" < $' not in grown[0]
 
 
 def test_query_log_shows_the_values_of_a_prepared_statement(client):
