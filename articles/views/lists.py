@@ -168,16 +168,17 @@ TAG_SEEK_FIELDS = ("taggedarticle__published_at", "taggedarticle__content_object
 # The pages of a category and of a tag, compiled once per process (articles/prepared.py).
 # A tag's page is also planned once per connection: its one plan, an ordered
 # index-only scan of the tag's links, is the best for any tag. A category's
-# first page too (the newest rows of article_category_pub_idx, for any
-# category); its later pages are planned per request: with the values
-# unknown, PostgreSQL takes a bitmap scan of the whole category plus a sort
-# (9 ms, against 0.03 ms, for the biggest category of the 100,000-article
-# benchmark).
+# too: the newest rows of article_category_pub_idx, after the boundary for a
+# later page as one row comparison (RowsBefore); with older_than()'s OR,
+# PostgreSQL's plan made without the values was a bitmap scan of the whole
+# category and a sort (10 ms, against 0.2 ms, for the biggest category of
+# the 100,000-article benchmark).
 CATEGORY_PAGE = PreparedSeekList(
     _category_articles,
     fields=("published_at", "id"),
     seek_types=(_DATE, _ID),
-    plan_first_page_once=True,
+    plan_once=True,
+    row_seek=True,
     category=Article._meta.get_field("category"),
 )
 TAG_PAGE = PreparedSeekList(

@@ -131,23 +131,33 @@ def test_tag_page_is_planned_once(client):
 
 
 @on_postgresql
-def test_category_first_page_is_planned_once_later_pages_for_their_values(client, monkeypatch):
-    """Page 1 of any category has one best plan; a later page's depends on its values."""
+def test_category_pages_are_planned_once_and_walk_the_index(client, monkeypatch):
+    """Page 1 and later pages of a category: each planned once, each an ordered index walk."""
     monkeypatch.setattr(CategoryView, "paginate_by", 2)
     story()
     url = reverse("articles:category", args=["plan-source"])
     before = plan_counts()
     for _ in range(2):
-        assert "计划本文THISx" in client.get(url).content.decode()
+        assert "计划较新NEWERx" in client.get(url).content.decode()
         assert "计划较早OLDERx" in client.get(f"{url}?page=2").content.decode()
     grown = [
-        sql
+        name
         for name, (generic, custom, sql) in plan_counts().items()
         if generic > before.get(name, (0, 0))[0] and '"category_id" = $' in sql
     ]
-    # The first page only: the second page's statement has the seek condition.
-    assert len(grown) == 1, grown
-    assert '"published_at" < $' not in grown[0]
+    assert len(grown) == 2, grown  # the first page, and the page after a boundary
+    with connection.cursor() as cursor:
+        for name in grown:
+            cursor.execute(
+                "SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = %s",
+                [name],
+            )
+            types = cursor.fetchone()[0]
+            values = ", ".join("now()" if "timestamp" in kind else "1" for kind in types)
+            cursor.execute(f"EXPLAIN EXECUTE {name}({values})")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Scan using article_category_pub_idx" in plan, plan
+            assert "Sort" not in plan, plan
 
 
 def test_query_log_shows_the_values_of_a_prepared_statement(client):
