@@ -15,11 +15,12 @@ import math
 from functools import partial
 
 from django.conf import settings
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from articles.content_version import Snapshot
+from articles.expressions import RowsBefore
 from articles.prepared import PreparedQuery
 
 # How long a count or a boundary may live; the content version makes them
@@ -181,34 +182,6 @@ def seek_paginate(
     return page_obj
 
 
-class RowsBefore(Func):
-    """``(date, id) < (d, i)``: the rows after a boundary in (date desc, id desc) order.
-
-    The same rows as ``older_than()``, as one row comparison: a single index
-    condition, so that a plan made without the values (a prepared statement's
-    generic plan) still walks the list's index in order. With
-    ``older_than()``'s OR, PostgreSQL's generic plan reads the whole list in a
-    bitmap scan and sorts it (10 ms against 0.2 ms for the biggest category
-    of the 100,000-article benchmark). Only for fields of the list's own table.
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, fields, boundary, types):
-        # ``types``: the model fields of the boundary's values (adapted as theirs).
-        values = (
-            Value(value, output_field=kind) for value, kind in zip(boundary, types, strict=True)
-        )
-        super().__init__(*(F(name) for name in fields), *values)
-
-    def as_sql(self, compiler, connection, template=None, **extra_context):
-        (date, date_params), (pk, pk_params), (moment, moment_params), (key, key_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        params = (*date_params, *pk_params, *moment_params, *key_params)
-        return f"({date}, {pk}) < ({moment}, {key})", params
-
-
 def seek_rows(queryset, fields, where=None, condition=None):
     """``queryset`` newest first by ``fields``, filtered by ``where`` and ``condition``.
 
@@ -250,10 +223,11 @@ class PreparedSeekList:
         self._queries = {}
 
     def _page_queryset(self, per_page, first, now, seek_date=None, seek_id=None, **values):
-        condition = None
-        if not first and self.row_seek:
+        if first:
+            condition = None
+        elif self.row_seek:
             condition = RowsBefore(self.fields, (seek_date, seek_id), self.seek_types)
-        elif not first:
+        else:
             condition = older_than(self.fields, (seek_date, seek_id))
         where = self.where(now, **values) if self.where else None
         return seek_rows(self.build(now, **values), self.fields, where, condition)[:per_page]
@@ -266,9 +240,7 @@ class PreparedSeekList:
             if not first:
                 slots.update(seek_date=self.seek_types[0], seek_id=self.seek_types[1])
             query = PreparedQuery(
-                partial(self._page_queryset, per_page, first),
-                plan_once=self.plan_once,
-                **slots,
+                partial(self._page_queryset, per_page, first), plan_once=self.plan_once, **slots
             )
             query = self._queries.setdefault(key, query)
         return query

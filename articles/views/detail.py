@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, Func, JSONField, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray
 from django.http import Http404
 from django.shortcuts import render
@@ -12,6 +12,7 @@ from django.views.generic import DetailView
 from taggit.models import Tag
 
 from articles import related
+from articles.expressions import InJSONArray, JSONRows
 from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article, TaggedArticle
@@ -58,42 +59,6 @@ class ArticleLink:
 class LinkedCategory(NamedTuple):
     name: str
     slug: str
-
-
-class JSONRows(Subquery):
-    """A subquery's rows as one JSON array (each row one ``row`` column): one value.
-
-    So that one statement reads an article with its tags and the articles its
-    page links to. An empty subquery gives NULL.
-    """
-
-    template = '(SELECT JSONB_AGG("row") FROM (%(subquery)s) AS "rows")'
-    output_field = JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # A JSON value read from a subquery is text to SQLite: JSON() makes it JSON again.
-        template = '(SELECT JSON_GROUP_ARRAY(JSON("row")) FROM (%(subquery)s) AS "rows")'
-        return self.as_sql(compiler, connection, template=template, **extra_context)
-
-
-class InJSONArray(Func):
-    """``column`` is one of the integers in the JSON array ``array`` (a condition).
-
-    On PostgreSQL ``= ANY(ARRAY(...))``: an array, so that OR-ed with other
-    key tests the planner still reads each key from the primary key's index.
-    """
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, template=None, **extra_context):
-        (column, column_params), (array, array_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        if connection.vendor == "postgresql":
-            sql = f"{column} = ANY(ARRAY(SELECT (JSONB_ARRAY_ELEMENTS_TEXT({array}))::bigint))"
-        else:
-            sql = f'{column} IN (SELECT "value" FROM JSON_EACH({array}))'  # noqa: S608 (compiled SQL, values are parameters)
-        return sql, (*column_params, *array_params)
 
 
 def _article_page(slug, now):
@@ -157,13 +122,13 @@ def _moment(text):
     return moment.astimezone(UTC)
 
 
-def _tags(rows):
+TAG_FIELDS = ("id", "name", "slug")
+
+
+def _tags(rows, db=None):
     """Tag instances from ``tag_rows``, by id (what prefetch_related("tags") would hold)."""
     unique = {row[0]: row for row in rows or ()}
-    return [Tag.from_db(None, TAG_FIELDS, unique[pk]) for pk in sorted(unique)]
-
-
-TAG_FIELDS = ("id", "name", "slug")
+    return [Tag.from_db(db, TAG_FIELDS, unique[pk]) for pk in sorted(unique)]
 
 
 class ArticleDetailView(DetailView):
@@ -177,7 +142,7 @@ class ArticleDetailView(DetailView):
             raise Http404("没有这篇文章。")
         article = found[0]
         # What prefetch_related("tags") would leave: article.tags.all() reads it.
-        article._prefetched_objects_cache = {"tags": _tags(article.tag_rows)}
+        article._prefetched_objects_cache = {"tags": _tags(article.tag_rows, db=article._state.db)}
         return article
 
     def get(self, request, *args, **kwargs):
