@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.utils import timezone
+
+from articles import timefmt
 
 
 def site(request):
@@ -8,5 +9,5 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_DESCRIPTION": f"{settings.SITE_NAME}：财经新闻，按来源、标签和日期浏览。",
         # Beijing-time today, for the date-archive links in the navigation.
-        "TODAY": timezone.localdate(),
+        "TODAY": timefmt.beijing_today(),
     }

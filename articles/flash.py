@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from articles import timefmt
 from articles.models import Article
 from articles.prepared import PreparedQuery
 from articles.timefmt import day_label
@@ -53,10 +54,10 @@ class FlashDay:
 
 def group_by_day(items, now=None):
     """``items`` (newest first) grouped by their Beijing day, each with its heading."""
-    today = timezone.localdate(now or timezone.now())
+    today = timefmt.beijing_today(now)
     days = []
     for item in items:
-        day = timezone.localtime(item.published_at).date()
+        day = timefmt.beijing(item.published_at).date()
         if not days or days[-1].day != day:
             days.append(FlashDay(day, day_label(day, today)))
         days[-1].items.append(item)
@@ -120,7 +121,7 @@ def day_neighbours(article, now=None):
     Two bounded, index-served queries: the items just before it and just after
     it, both within its day.
     """
-    local = timezone.localtime(article.published_at)
+    local = timefmt.beijing(article.published_at)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     values = {
         "start": start,

@@ -19,13 +19,14 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.http import JsonResponse
-from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from articles import timefmt
 from articles.models import Article
 from articles.slug_urls import cached_reverse
+from articles.templating import truncatechars
 from articles.timefmt import clock_time, list_time
 
 # At most this many new articles are sent; beyond it the page is reloaded instead.
@@ -45,11 +46,11 @@ def live_list_context(articles, *, page_obj=None, start=None, **filters):
     since = articles[0].published_at if articles else timezone.now()
     query = {key: value for key, value in filters.items() if value}
     if start is not None:
-        query["start"] = timezone.localtime(start).isoformat()
+        query["start"] = timefmt.beijing(start).isoformat()
     url = cached_reverse("articles:latest_json")
     return {
         "url": f"{url}?{urlencode(query)}" if query else url,
-        "since": timezone.localtime(since).isoformat(),
+        "since": timefmt.beijing(since).isoformat(),
         "after_id": max((article.pk for article in articles), default=0),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
     }
@@ -98,14 +99,14 @@ def _card(article):
             "name": article.category.name,
             "url": article.category.get_absolute_url(),
         },
-        "published_at": timezone.localtime(article.published_at).isoformat(),
+        "published_at": timefmt.beijing(article.published_at).isoformat(),
         "published_display": list_time(article.published_at),
         "summary": truncatechars(article.summary, SUMMARY_CHARS),
         # What a 7×24 timeline item shows besides the above.
         "important": article.important,
         "source": article.source_name or article.category.name,
         "clock": clock_time(article.published_at),
-        "day": timezone.localdate(article.published_at).isoformat(),
+        "day": timefmt.beijing(article.published_at).date().isoformat(),
     }
 
 
@@ -155,7 +156,7 @@ def latest_json(request):
         {
             "count": len(found),
             "more": more,
-            "cursor": {"since": timezone.localtime(since).isoformat(), "after_id": after_id},
+            "cursor": {"since": timefmt.beijing(since).isoformat(), "after_id": after_id},
             "articles": [_card(article) for article in found],
         },
         json_dumps_params={"ensure_ascii": False},

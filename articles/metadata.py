@@ -13,9 +13,10 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from articles import timefmt
 
 _SCRIPT_ESCAPES = (
     ("<", "\\u003C"),
@@ -43,7 +44,7 @@ def absolute_url(request, path):
 
 def beijing_iso(moment):
     """An ISO 8601 timestamp in Beijing time, with its +08:00 offset."""
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    return timefmt.beijing(moment).isoformat(timespec="seconds")
 
 
 class _FirstImage(HTMLParser):

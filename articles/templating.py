@@ -7,12 +7,15 @@ first (``pass_context``), as Django's ``takes_context`` tags did.
 
 import html
 import unicodedata
+from functools import cache
 
+from django.conf import settings
 from django.urls import NoReverseMatch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import pgettext
 from jinja2 import pass_context
 
 from articles import metadata, timefmt
@@ -82,12 +85,12 @@ def live_list_attrs(live, show_category=True):
 
 def local_time(moment):
     """``moment`` in the site's time zone (Beijing): one conversion for several formats."""
-    return timezone.localtime(moment) if moment else None
+    return timefmt.beijing(moment) if moment else None
 
 
 def local_iso(moment):
     """What ``|date:'c'`` shows (ISO 8601 in the site's time zone), without its formatter."""
-    return timezone.localtime(moment).isoformat() if moment else ""
+    return timefmt.beijing(moment).isoformat() if moment else ""
 
 
 def truncatechars(value, length):
@@ -101,10 +104,19 @@ def truncatechars(value, length):
 
 def _truncate(text, length):
     """``Truncator(text).chars(length)``, the ``truncatechars`` filter, without its loop
-    when ``text`` is short enough to be returned whole (only normalized)."""
+    when ``text`` is short enough to be returned whole (only normalized), and with
+    the ellipsis looked up once: Django looks its translation up on every cut
+    (``...`` in Chinese), through the active language's asgiref ``Local``."""
     if len(text) <= length:
         return unicodedata.normalize("NFC", text)
-    return Truncator(text).chars(length)
+    return Truncator(text).chars(length, truncate=_ellipsis(settings.LANGUAGE_CODE))
+
+
+@cache
+def _ellipsis(language):
+    """What Django's ``Truncator`` appends to a cut text in ``language`` (the site's only one)."""
+    with translation.override(language):
+        return pgettext("String to return when truncating text", "%(truncated_text)s…")
 
 
 def story_sources(article, now=None):
@@ -115,7 +127,7 @@ def story_sources(article, now=None):
     items = "".join(
         f'<li><a href="{escape(other.get_absolute_url())}">'
         f"{escape(other.source_name or other.category.name)}</a> "
-        f'<time datetime="{timezone.localtime(other.published_at).isoformat()}">'
+        f'<time datetime="{timefmt.beijing(other.published_at).isoformat()}">'
         f"{timefmt.list_time(other.published_at, now)}</time></li>"
         for other in others
     )
@@ -170,7 +182,7 @@ class _CardPage:
 
     def __init__(self, show_category):
         self.now = timezone.now()
-        self.tz = timezone.get_current_timezone()
+        self.tz = timezone.get_default_timezone()  # Beijing (timefmt.beijing)
         self.this_year = self.now.astimezone(self.tz).year
         self.article_url = slug_url_builder("articles:detail")
         self.category_url = (
