@@ -14,8 +14,9 @@ from collections import OrderedDict
 from threading import Lock
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf
 from markupsafe import Markup
+
+from articles.slug_urls import url_scope
 
 # Enough for every fragment over a few days (the key holds today's date).
 MAX_ENTRIES = 64
@@ -31,7 +32,8 @@ def clear():
 
 def shared_fragment(name, *values, caller):
     """The block's HTML (``caller()``, Jinja2's ``{% call %}`` body) for this key, rendered once."""
-    key = (name, values, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    urlconf, prefix = url_scope()
+    key = (name, values, urlconf or settings.ROOT_URLCONF, prefix)
     html = _store.get(key)
     if html is None:
         html = str(caller())

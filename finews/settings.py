@@ -91,8 +91,12 @@ MIDDLEWARE = [
     # Turns the views' database errors into the styled 503 (no other middleware
     # here has a process_exception that should see them first).
     "ops.middleware.DatabaseUnavailableMiddleware",
-    # Last: turns a locked-out login into the lockout page.
+    # Turns a locked-out login into the lockout page (after every layer that
+    # sets up the request; only the next one, which changes nothing, is inside it).
     "axes.middleware.AxesMiddleware",
+    # Last: the URLconf and script prefix as the view will reverse with, read once
+    # per request for the pages' forty-odd URLs (articles/slug_urls.py).
+    "articles.middleware.URLScopeMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -130,3 +130,75 @@ def test_article_url_uses_the_shortcut():
     article = make_article(slug="cards-url-check")
     assert article.get_absolute_url() == "/news/cards-url-check/"
     assert article.category.get_absolute_url() == f"/category/{article.category.slug}/"
+
+
+class _MountElsewhere:
+    """A middleware giving the request its own URLconf, as a site serving two hosts would."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.urlconf = "tests.articles.urls_mounted"
+        return self.get_response(request)
+
+
+def test_links_follow_a_urlconf_a_middleware_gives_the_request(client, settings):
+    """The article page's links (neighbour, category) use the request's own URLconf.
+
+    URLScopeMiddleware reads the URLconf once per request; a middleware before it
+    that sets ``request.urlconf`` must still be followed, as Django's reverse() does.
+    """
+    category = make_category(name="挂载来源", slug="mounted-source")
+    older = make_article(
+        title="较早的一篇MOUNTEDold",
+        slug="mounted-older",
+        category=category,
+        published_at=datetime(2026, 3, 5, 9, 0, tzinfo=BEIJING),
+    )
+    newer = make_article(
+        title="较新的一篇",
+        slug="mounted-newer",
+        category=category,
+        published_at=older.published_at + timedelta(minutes=5),
+    )
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:-1],
+        f"{__name__}._MountElsewhere",
+        settings.MIDDLEWARE[-1],
+    ]
+    response = client.get(f"/elsewhere/news/{newer.slug}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/elsewhere/news/{older.slug}/"><span class="hint">‹ 上一篇</span>' in body
+    assert 'href="/elsewhere/category/mounted-source/"' in body
+    assert 'href="/news/mounted-older/"' not in body
+    # Outside the request, URLs are the site's own again.
+    assert slug_url("articles:detail", older.slug) == "/news/mounted-older/"
+
+
+def test_links_follow_the_script_prefix_of_each_request(client):
+    """A page served below a script prefix links below it; the next page, without, does not."""
+    category = make_category(name="前缀来源", slug="prefix-source")
+    older = make_article(
+        title="前缀较早PREFIXold",
+        slug="prefix-older",
+        category=category,
+        published_at=datetime(2026, 3, 5, 9, 0, tzinfo=BEIJING),
+    )
+    newer = make_article(
+        title="前缀较新",
+        slug="prefix-newer",
+        category=category,
+        published_at=older.published_at + timedelta(minutes=5),
+    )
+    # The test client does not set the prefix from SCRIPT_NAME; WSGIHandler does.
+    set_script_prefix("/mountedP/")
+    try:
+        prefixed = client.get(f"/news/{newer.slug}/").content.decode()
+    finally:
+        set_script_prefix("/")
+    plain = client.get(f"/news/{newer.slug}/").content.decode()
+    assert 'href="/mountedP/news/prefix-older/"' in prefixed
+    assert 'href="/news/prefix-older/"' in plain
+    assert "/mountedP/" not in plain
