@@ -11,16 +11,18 @@ register_converter(TwoDigitConverter, "dd")
 app_name = "articles"
 
 urlpatterns = [
+    # The pages a crawler walks most, first: Django tries the patterns in order
+    # (none of these overlaps another pattern of the site).
+    path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("", views.HomeView.as_view(), name="home"),
     path("latest/", views.LatestView.as_view(), name="latest"),
     path("kuaixun/", views.KuaixunView.as_view(), name="kuaixun"),
     path("kuaixun/rss/", feeds.FlashFeed(), name="kuaixun_rss"),
     path("kuaixun/atom/", feeds.FlashAtomFeed(), name="kuaixun_atom"),
     path("sidebar/", views.SidebarView.as_view(), name="sidebar"),
-    path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("category/", views.CategoryIndexView.as_view(), name="category_index"),
-    path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
-    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     # Search, feeds, sitemaps
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/rss/", feeds.SearchFeed(), name="search_feed_rss"),

@@ -12,13 +12,15 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    # The reader pages first: Django tries the patterns in order, and these are
+    # most requests (no pattern below overlaps one of them).
+    path("", include("articles.urls")),
     path("", include("ops.urls")),
     path("", include("sources.urls")),
     path("", include("hot.urls")),
     # The push API for crawlers, its OpenAPI description and docs page.
     path("api/v1/", ingest_api.urls),
     path("", include("stocks.urls")),
-    path("", include("articles.urls")),
     # Old Jekyll URLs (permanent redirects); last, so they never shadow a real page.
     path("", include("jekyll.urls")),
 ]
