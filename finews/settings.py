@@ -84,7 +84,8 @@ MIDDLEWARE = [
     "ops.guards.SafeMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, its storage built only when a message is used.
+    "ops.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Who made a change, for article versions saved outside the admin's own code.
     "simple_history.middleware.HistoryRequestMiddleware",

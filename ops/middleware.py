@@ -1,4 +1,4 @@
-"""Request logging and the answer given while the database is down."""
+"""Request logging, the answer given while the database is down, lazy message storage."""
 
 import logging
 import re
@@ -6,9 +6,12 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.functional import SimpleLazyObject, empty
 
 from ops.logging import request_id_var
 
@@ -102,3 +105,23 @@ class DatabaseUnavailableMiddleware:
             )
             return service_unavailable(request)
         return None
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's ``MessageMiddleware``, building a request's message storage when it is used.
+
+    Django builds the storage on every request: a cookie store with its signer
+    and a session store, through ``import_string`` and a dozen settings reads.
+    Reader pages never add or show a message; the admin does. The storage is
+    built the first time something adds or reads a message (``messages.add_message``,
+    ``get_messages``, the admin's templates), and saved into the response only then.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if type(messages) is SimpleLazyObject and messages._wrapped is empty:
+            return response  # nothing read or added: nothing to store
+        return super().process_response(request, response)
