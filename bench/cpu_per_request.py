@@ -2,12 +2,14 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finews_bench_20000 \
         .venv/bin/python bench/cpu_per_request.py [--cached | --shared-cache] \
-        [--profile PATH] URL...
+        [--profile PATH] URL...   (or --walk FILE [--rounds N])
 
 Runs the production settings (FINEWS_ENV=production, DEBUG off) and calls the
 WSGI application directly, so the figure is Django's share of a request:
 what a gunicorn worker spends on top of the bare-WSGI ceiling. Prints the
-median process CPU time of --repeat requests per URL, after a warm-up.
+median process CPU time of --repeat requests per URL, after a warm-up; with
+``--walk``, the mean over a file of paths requested in turn (what a crawler's
+walk costs: a repeated URL finds the per-process caches warm, a walk may not).
 Not a test: it is run on purpose, to compare code changes.
 """
 
@@ -58,7 +60,13 @@ def get(app, url):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("urls", nargs="+")
+    parser.add_argument("urls", nargs="*")
+    parser.add_argument(
+        "--walk",
+        help="a file of paths, one per line, requested in turn (a crawler's walk, as"
+        " run_bench.py's random target): prints the mean CPU per request of each round",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="passes over the --walk file")
     parser.add_argument("--cached", action="store_true", help="page cache on (REDIS_URL)")
     parser.add_argument(
         "--shared-cache",
@@ -68,7 +76,9 @@ def main():
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--profile", help="write a cProfile of the last URL here")
+    parser.add_argument(
+        "--profile", help="write a cProfile of the last URL (or a further round of the walk) here"
+    )
     args = parser.parse_args()
     production_settings()
     collect = "STATIC_ROOT" not in os.environ
@@ -94,6 +104,19 @@ def main():
         assert status.startswith("200"), (url, status)
         return body
 
+    if args.walk:
+        walk = Path(args.walk).read_text().split()
+        for number in range(1, args.rounds + 1):
+            started, wall = time.process_time(), time.perf_counter()
+            for path in walk:
+                request(path)
+            cpu = (time.process_time() - started) * 1000 / len(walk)
+            wall = (time.perf_counter() - wall) * 1000 / len(walk)
+            print(
+                f"walk of {len(walk)} paths, round {number}: {cpu:6.2f} ms CPU,"
+                f" {wall:6.2f} ms wall per request (means)"
+            )
+
     for url in args.urls:
         for _ in range(20):
             request(url)
@@ -112,8 +135,12 @@ def main():
 
         prof = cProfile.Profile(time.process_time)
         prof.enable()
-        for _ in range(args.repeat):
-            request(args.urls[-1])
+        if args.urls:
+            for _ in range(args.repeat):
+                request(args.urls[-1])
+        else:
+            for path in walk:
+                request(path)
         prof.disable()
         prof.dump_stats(args.profile)
 
