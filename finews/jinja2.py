@@ -45,13 +45,17 @@ from articles.shared_fragments import shared_fragment
 from articles.slug_urls import cached_reverse
 from stocks.bodylinks import link_securities
 
+_markup = str.__new__
+
 
 def finalize(value):
     """What Django's engine prints for ``value`` (django.template.base.render_value_in_context)."""
     kind = type(value)
     if kind is str:
-        # The common case: django.utils.html.escape() without its lazy-string wrapper.
-        return Markup(html.escape(value))  # noqa: S704 (escaped right here)
+        # The common case: django.utils.html.escape() without its lazy-string wrapper,
+        # made Markup by str's own constructor (Markup(text) is a Python-level
+        # __new__ checking for __html__, which a plain str has not: same object).
+        return _markup(Markup, html.escape(value))
     if kind is Markup or kind is SafeString:
         return value  # what conditional_escape() returns for a safe string
     if kind is int and not settings.USE_THOUSAND_SEPARATOR:
