@@ -8,9 +8,10 @@ security. Cheap enough to run while rendering (one pass over the body).
 
 import re
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from articles.slug_urls import cached_reverse
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>|<!--.*?-->", re.DOTALL)
 _SKIP = {"a", "script", "style", "code", "pre"}
@@ -26,7 +27,7 @@ def link_first_mentions(body, securities):
     """``body`` with the first mention (``text``) of each of ``securities`` linked."""
     # Text nodes are HTML-escaped: each name is looked for as it is written there.
     wanted = [
-        (escape(s["text"]), reverse("stocks:detail", args=[s["code"]]))
+        (escape(s["text"]), cached_reverse("stocks:detail", s["code"]))
         for s in securities
         if s.get("text") and s.get("code")
     ]
