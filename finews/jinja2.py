@@ -112,6 +112,7 @@ def environment(**options):
         live_list_attrs=templating.live_list_attrs,
         article_cards=templating.article_cards,
         story_sources_html=templating.story_sources_html,
+        related_headlines=templating.related_headlines,
         shared_fragment=shared_fragment,
     )
     env.filters.update(

@@ -202,3 +202,30 @@ def test_links_follow_the_script_prefix_of_each_request(client):
     assert 'href="/mountedP/news/prefix-older/"' in prefixed
     assert 'href="/news/prefix-older/"' in plain
     assert "/mountedP/" not in plain
+
+
+def test_related_headlines_show_last_years_news_with_its_year(client):
+    """相关新闻 items: escaped title, Beijing time with the year for last year's news, source."""
+    category = make_category(name="来源 <甲> & 乙", slug="related-source")
+    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=BEIJING), tick=False):
+        older = make_article(
+            title='去年的"旧闻" <b>OLDyear</b>',
+            slug="related-last-year",
+            category=category,
+            published_at=datetime(2025, 12, 31, 23, 59, tzinfo=BEIJING),
+            tags=["相关测试标签"],
+        )
+        recent = make_article(
+            title="今年的新闻",
+            slug="related-this-year",
+            category=category,
+            published_at=datetime(2026, 1, 4, 8, 30, tzinfo=BEIJING),
+            tags=["相关测试标签"],
+        )
+        body = client.get(recent.get_absolute_url()).content.decode()
+    assert (
+        f'\n        <li><a href="/news/{older.slug}/">'
+        "去年的&quot;旧闻&quot; &lt;b&gt;OLDyear&lt;/b&gt;</a>\n"
+        '          <time datetime="2025-12-31T23:59:00+08:00">2025-12-31 23:59 · '
+        "来源 &lt;甲&gt; &amp; 乙</time></li>\n      "
+    ) in body
