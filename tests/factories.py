@@ -38,3 +38,20 @@ def make_article(*, tags=(), **overrides):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def article_form_data(**overrides):
+    """What the admin's add-article form posts, with a new category; ``overrides`` replace fields."""
+    data = {
+        "title": "表单测试FORMtitle",
+        "category": make_category().pk,
+        "tags": "",
+        "summary": "",
+        "body": "<p>正文</p>",
+        "source_name": "",
+        "source_url": "",
+        "author": "",
+        "slug": "form-test",
+    }
+    data.update(overrides)
+    return data

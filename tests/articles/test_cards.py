@@ -132,6 +132,24 @@ def test_article_url_uses_the_shortcut():
     assert article.category.get_absolute_url() == f"/category/{article.category.slug}/"
 
 
+def _two_in_a_category(name):
+    """(older, newer): two articles of the category ``<name>-source``, five minutes apart."""
+    category = make_category(name=f"{name}来源", slug=f"{name}-source")
+    older = make_article(
+        title=f"较早的一篇{name.upper()}old",
+        slug=f"{name}-older",
+        category=category,
+        published_at=datetime(2026, 3, 5, 9, 0, tzinfo=BEIJING),
+    )
+    newer = make_article(
+        title="较新的一篇",
+        slug=f"{name}-newer",
+        category=category,
+        published_at=older.published_at + timedelta(minutes=5),
+    )
+    return older, newer
+
+
 class _MountElsewhere:
     """A middleware giving the request its own URLconf, as a site serving two hosts would."""
 
@@ -149,19 +167,7 @@ def test_links_follow_a_urlconf_a_middleware_gives_the_request(client, settings)
     URLScopeMiddleware reads the URLconf once per request; a middleware before it
     that sets ``request.urlconf`` must still be followed, as Django's reverse() does.
     """
-    category = make_category(name="挂载来源", slug="mounted-source")
-    older = make_article(
-        title="较早的一篇MOUNTEDold",
-        slug="mounted-older",
-        category=category,
-        published_at=datetime(2026, 3, 5, 9, 0, tzinfo=BEIJING),
-    )
-    newer = make_article(
-        title="较新的一篇",
-        slug="mounted-newer",
-        category=category,
-        published_at=older.published_at + timedelta(minutes=5),
-    )
+    older, newer = _two_in_a_category("mounted")
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE[:-1],
         f"{__name__}._MountElsewhere",
@@ -179,19 +185,7 @@ def test_links_follow_a_urlconf_a_middleware_gives_the_request(client, settings)
 
 def test_links_follow_the_script_prefix_of_each_request(client):
     """A page served below a script prefix links below it; the next page, without, does not."""
-    category = make_category(name="前缀来源", slug="prefix-source")
-    older = make_article(
-        title="前缀较早PREFIXold",
-        slug="prefix-older",
-        category=category,
-        published_at=datetime(2026, 3, 5, 9, 0, tzinfo=BEIJING),
-    )
-    newer = make_article(
-        title="前缀较新",
-        slug="prefix-newer",
-        category=category,
-        published_at=older.published_at + timedelta(minutes=5),
-    )
+    older, newer = _two_in_a_category("prefix")
     # The test client does not set the prefix from SCRIPT_NAME; WSGIHandler does.
     set_script_prefix("/mountedP/")
     try:
@@ -199,8 +193,8 @@ def test_links_follow_the_script_prefix_of_each_request(client):
     finally:
         set_script_prefix("/")
     plain = client.get(f"/news/{newer.slug}/").content.decode()
-    assert 'href="/mountedP/news/prefix-older/"' in prefixed
-    assert 'href="/news/prefix-older/"' in plain
+    assert f'href="/mountedP/news/{older.slug}/"' in prefixed
+    assert f'href="/news/{older.slug}/"' in plain
     assert "/mountedP/" not in plain
 
 

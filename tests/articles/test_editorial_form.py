@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from articles.tagging import parse_tags
-from tests.factories import make_article, make_category
+from tests.factories import article_form_data, make_article
 from tests.roles import editor
 
 pytestmark = pytest.mark.django_db
@@ -16,19 +16,7 @@ ADD_URL = reverse("admin:articles_article_add")
 
 
 def new_article(client, **overrides):
-    data = {
-        "title": "表单测试FORMtitle",
-        "category": make_category().pk,
-        "tags": "",
-        "summary": "",
-        "body": "<p>正文</p>",
-        "source_name": "",
-        "source_url": "",
-        "author": "",
-        "slug": "form-test",
-    }
-    data.update(overrides)
-    return client.post(ADD_URL, data)
+    return client.post(ADD_URL, article_form_data(**overrides))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from ops import middleware
-from tests.factories import make_article, make_category
+from tests.factories import article_form_data, make_article
 from tests.roles import editor
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +41,7 @@ def test_reader_pages_build_no_message_storage(client, storage_builds):
 def test_the_admins_message_reaches_the_next_page(client, storage_builds):
     """Saving an article in the admin shows its success message on the page it redirects to."""
     client.force_login(editor())
-    data = {
-        "title": "消息测试MESSAGEtitle",
-        "category": make_category().pk,
-        "tags": "",
-        "summary": "",
-        "body": "<p>正文</p>",
-        "source_name": "",
-        "source_url": "",
-        "author": "",
-        "slug": "message-test",
-    }
+    data = article_form_data(title="消息测试MESSAGEtitle", slug="message-test")
     response = client.post(reverse("admin:articles_article_add"), data, follow=True)
     article = Article.objects.get(slug="message-test")
     body = response.content.decode()
