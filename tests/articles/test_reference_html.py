@@ -37,6 +37,8 @@ PAGES = {
     "category-p2": "/category/refbig/?page=2",
     "tag": "/tag/%E5%8F%82%E8%80%83%E9%93%B6%E8%A1%8C/",
     "home": "/",
+    # 快讯: in the three flash items only, alike: both databases rank them newest first.
+    "search": "/search/?q=%E5%BF%AB%E8%AE%AF",
 }
 
 
