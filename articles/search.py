@@ -44,29 +44,30 @@ def query_words(query):
     return list(words)[:MAX_QUERY_WORDS]
 
 
-def search(queryset, words, window=None):
+def search(queryset, words, window=None, load=None):
     """The articles of ``queryset`` containing every word, best first, as a ``SearchResults``.
 
     Only the newest ``window`` matches (``settings.SEARCH_WINDOW``) are ranked:
     relevance among recent news, at a cost that does not grow with the archive
-    (docs/SEARCH.md). One query reads the window's keys, one ranks them; a page
-    then reads its own articles by key, through ``queryset`` (the publish gate).
+    (docs/SEARCH.md). One query reads the window's keys, ranked; a page
+    then reads its own articles by key, through ``queryset`` (the publish gate)
+    or ``load(keys)`` if given (a dict of articles by key, gated the same way).
     """
     if window is None:
         window = settings.SEARCH_WINDOW
     if not words:
-        return SearchResults(queryset, [], window)
+        return SearchResults(queryset, [], window, load)
     if connection.vendor == "postgresql":
-        return SearchResults(queryset, _ranked_window(words, window), window)
+        return SearchResults(queryset, _ranked_window(words, window), window, load)
     # The window's keys first (newest matches, no rank), then the rank of those rows only.
     newest = list(_matching_fallback(queryset, words).values_list("pk", flat=True)[:window])
     if not newest:
-        return SearchResults(queryset, [], window)
+        return SearchResults(queryset, [], window, load)
     ranked = _search_fallback(queryset.model._default_manager.filter(pk__in=newest), words)
     rows = list(ranked.values_list("pk", "rank", "published_at"))
     # Relevance first, then recency, then the key: a stable order for pagination.
     rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
-    return SearchResults(queryset, [row[0] for row in rows], window)
+    return SearchResults(queryset, [row[0] for row in rows], window, load)
 
 
 def _ranked_window(words, window):
@@ -196,12 +197,17 @@ def _entries(words):
 
 
 class SearchResults:
-    """The ranked keys of the window; slicing loads just those articles (what a Paginator needs)."""
+    """The ranked keys of the window; slicing loads just those articles (what a Paginator needs).
 
-    def __init__(self, queryset, keys, window):
+    ``load(keys)`` (default: ``queryset.in_bulk``) reads a slice's articles
+    by key, through the publish gate.
+    """
+
+    def __init__(self, queryset, keys, window, load=None):
         self.queryset = queryset
         self.keys = keys
         self.window = window
+        self.load = load or queryset.in_bulk
         # A full window means older matches were left out: the count is a floor.
         self.truncated = len(keys) >= window > 0
 
@@ -215,7 +221,7 @@ class SearchResults:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         keys = self.keys[index]
-        articles = self.queryset.in_bulk(keys) if keys else {}
+        articles = self.load(keys) if keys else {}
         # A key whose article changed state since the window was read is skipped.
         return [articles[key] for key in keys if key in articles]
 

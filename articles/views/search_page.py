@@ -1,11 +1,39 @@
 """The search page; the query, matching and ranking are in articles/search.py."""
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import ListView
 
 from articles import search
 from articles.metadata import Crumb
-from articles.views.base import ArticleListMixin, home_crumb
+from articles.models import Article
+from articles.prepared import PreparedQuery
+from articles.views.base import ArticleListMixin, home_crumb, published_articles
+
+
+def _result_page(now, **keys):
+    # Snippets need the body; the search text (as long as the body) stays unread.
+    return published_articles(now).defer("search_text").filter(pk__in=list(keys.values()))
+
+
+# A page of results by key, compiled once per process and planned once per
+# connection (a lookup by primary keys): one slot per result of a page.
+_RESULT_PAGE = PreparedQuery(
+    _result_page,
+    plan_once=True,
+    now=Article._meta.get_field("published_at"),
+    **{f"key{i}": Article._meta.pk for i in range(settings.ARTICLES_PER_PAGE)},
+)
+
+
+def load_results(keys):
+    """The published articles of ``keys`` (at most a page), by key."""
+    if len(keys) > settings.ARTICLES_PER_PAGE:
+        return published_articles().defer("search_text").in_bulk(keys)
+    # Every slot gets a value: the page's keys, the first repeated for the rest.
+    slots = {f"key{i}": keys[min(i, len(keys) - 1)] for i in range(settings.ARTICLES_PER_PAGE)}
+    return {article.pk: article for article in _RESULT_PAGE.run(now=timezone.now(), **slots)}
 
 
 class SearchView(ArticleListMixin, ListView):
@@ -27,7 +55,8 @@ class SearchView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         # Snippets need the body; the search text (as long as the body) stays unread.
-        return search.search(super().get_queryset().defer("search_text"), self.words)
+        queryset = super().get_queryset().defer("search_text")
+        return search.search(queryset, self.words, load=load_results)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
