@@ -9,12 +9,19 @@ from articles import search
 from articles.metadata import Crumb
 from articles.models import Article
 from articles.prepared import PreparedQuery
-from articles.views.base import ArticleListMixin, home_crumb, published_articles
+from articles.views.base import (
+    CARD_FIELDS,
+    ArticleListMixin,
+    card_articles,
+    home_crumb,
+    published_articles,
+)
 
 
 def _result_page(now, **keys):
-    # Snippets need the body; the search text (as long as the body) stays unread.
-    return published_articles(now).defer("search_text").filter(pk__in=list(keys.values()))
+    # A card's columns and the body for snippets; the search text (as long as the body)
+    # and the rest stay unread.
+    return card_articles(now).only(*CARD_FIELDS, "body").filter(pk__in=list(keys.values()))
 
 
 # A page of results by key, compiled once per process and planned once per
