@@ -10,6 +10,7 @@ describes the difference.
 
 import datetime
 import functools
+import html
 import re
 import unicodedata
 
@@ -18,7 +19,6 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Q, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.textindex import plain_text, segment
@@ -239,8 +239,23 @@ def _search_fallback(queryset, words):
 
 
 def _pattern(words):
+    return _words_pattern(tuple(words))
+
+
+@functools.lru_cache(maxsize=256)
+def _words_pattern(words):
+    """The query's words as one pattern, longest first: built once per query, not per text."""
     words = sorted(set(words), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+
+
+def escape(text):
+    """Django's ``escape`` (the same characters, the same entities) without its lazy wrapper."""
+    return mark_safe(html.escape(text))  # noqa: S308 - escaped
+
+
+def _escape(text):
+    return html.escape(text)
 
 
 def highlight(text, words):
@@ -255,10 +270,10 @@ def highlight(text, words):
         return escape(text)
     out, last = [], 0
     for match in pattern.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
+        out.append(_escape(text[last : match.start()]))
+        out.append(f"<mark>{_escape(match.group())}</mark>")
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(_escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above was escaped
 
 
