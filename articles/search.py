@@ -8,7 +8,6 @@ fallback matches whole words in ``search_text`` with LIKE. docs/SEARCH.md
 describes the difference.
 """
 
-import datetime
 import functools
 import html
 import re
@@ -17,8 +16,6 @@ import unicodedata
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, When
-from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles.textindex import plain_text, segment
@@ -73,14 +70,12 @@ def search(queryset, words, window=None, load=None):
 def _ranked_window(words, window):
     """Keys of the newest ``window`` matches, best first: one query on the search table.
 
-    The window is taken by date, then those rows only are ranked: relevance
-    first, then recency, then the key (a stable order for pagination). Where
-    the table has its RUM index (migration searchindex.0002) the window is
-    read from it in date order; otherwise the inner query walks the date
-    index and tests each entry. Both give the same keys in the same order.
+    The inner query (the ORM's, publish gate included) takes the window by
+    date; the outer one ranks those rows only, with the vectors already read:
+    ranked inside, a bitmap scan of a common word would rank every match
+    before its sort. Relevance first, then recency, then the key: a stable
+    order for pagination.
     """
-    if has_rum_index(connection):
-        return _ranked_window_rum(words, window)
     inner = _entries(words).values("article_id", "published_at", "search_vector")[:window]
     sql, params = inner.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -91,81 +86,6 @@ def _ranked_window(words, window):
             [*params, " ".join(words)],
         )
         return [row[0] for row in cursor.fetchall()]
-
-
-def _ranked_window_rum(words, window):
-    """``_ranked_window`` read from the RUM index: ``window`` entries, whatever the archive."""
-    sql, roles = _rum_statement(connection.alias, window)
-    values = {_NOW: timezone.now(), _TEXT: " ".join(words)}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values.get(role, role) for role in roles])
-        return [row[0] for row in cursor.fetchall()]
-
-
-# Stand-ins for the statement's two values, replaced on each call (see _rum_statement).
-_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
-_TEXT = "\x1fsearch words\x1f"
-
-
-@functools.cache
-def _rum_statement(alias, window):
-    """The RUM plan's SQL for ``window``, and its parameters (``_NOW``, ``_TEXT`` or constants).
-
-    Built once per process from the ORM's querysets (the publish gate is
-    ``SearchEntry.objects.published()``), with stand-ins for the time and the
-    words: compiling it cost more than running it.
-
-    The index orders a word's entries by date alone, so entries of the same
-    second come in no set order: ``w`` (the index's newest ``window``, ranked)
-    holds every match newer than its oldest date, and the matches of that
-    date itself are read again by the date index and cut by key, as the
-    other plan cuts them.
-    """
-    rank = RawSQL("ts_rank(search_vector, plainto_tsquery('simple', %s), 1)", (_TEXT,))
-    matches = (
-        SearchEntry.objects.using(alias)
-        .published(now=_NOW)
-        .filter(search_vector=_tsquery([_TEXT]))
-        .annotate(rank=rank)
-        .values("article_id", "published_at", "rank")
-    )
-    newest = matches.order_by(RawSQL("published_at <=| %s", (_NOW,)).asc())[:window]
-    oldest_date = RawSQL("(SELECT min(w.published_at) FROM w)", ())
-    edge = matches.filter(published_at=oldest_date).order_by()
-    newest_sql, newest_params = newest.query.sql_with_params()
-    edge_sql, edge_params = edge.query.sql_with_params()
-    sql = (
-        f"WITH w AS MATERIALIZED ({newest_sql})"  # noqa: S608 (the ORM's SQL)
-        " SELECT x.article_id FROM ("
-        " SELECT w.article_id, w.published_at, w.rank FROM w"
-        " WHERE w.published_at > (SELECT min(w.published_at) FROM w)"
-        f" UNION ALL {edge_sql}"
-        " ORDER BY 2 DESC, 1 DESC LIMIT %s"
-        ") x ORDER BY x.rank DESC, x.published_at DESC, x.article_id DESC"
-    )
-    roles = [*newest_params, *edge_params, window]
-    # The time: both halves' gates and the index order; the words: each half's match and rank.
-    if roles.count(_NOW) != 3 or roles.count(_TEXT) != 4:
-        raise ValueError(f"unexpected parameters in the search statement: {roles!r}")
-    return sql, tuple(roles)
-
-
-def has_rum_index(connection):
-    """Whether the search table has its RUM index: asked once per database connection.
-
-    Asked on psycopg's own cursor, so it is not one of the page's queries;
-    a new connection (after a restart, or CONN_MAX_AGE) asks again.
-    """
-    connection.ensure_connection()
-    raw = connection.connection
-    known = getattr(connection, "_finews_rum_index", None)
-    if known is not None and known[0] is raw:
-        return known[1]
-    with raw.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('searchindex_entry_rum') IS NOT NULL")
-        present = bool(cursor.fetchone()[0])
-    connection._finews_rum_index = (raw, present)
-    return present
 
 
 def matching(queryset, words, limit):

@@ -24,9 +24,9 @@ from articles.models import Article
 
 
 class SearchEntryQuerySet(models.QuerySet):
-    def published(self, now=None):
+    def published(self):
         """Entries of published, due articles, by the entry's own copy of status and date."""
-        return self.filter(Article.objects.published_q(now=now))
+        return self.filter(Article.objects.published_q())
 
 
 class SearchEntry(models.Model):

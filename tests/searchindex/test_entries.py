@@ -5,8 +5,6 @@ search text; PostgreSQL reads ``searchindex_entry``). The table itself, its
 trigger and its order against the former ranking query are PostgreSQL-only.
 """
 
-import os
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -212,84 +210,9 @@ ORDER BY ts_rank(v, q, 1) DESC, published_at DESC, id DESC
 """
 
 
-def need_rum_index():
-    """Skip where PostgreSQL has no rum extension; in CI it must be there."""
-    if not search.has_rum_index(connection):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI's PostgreSQL has no rum extension (scripts/ci-system-deps.sh)")
-        pytest.skip("PostgreSQL without the rum extension (postgresql-NN-rum)")
-
-
-@pytest.fixture(params=["rum", "walk"])
-def window_plan(request, monkeypatch):
-    """Each search read both ways: from the RUM index, and by walking the date index."""
-    if request.param == "rum":
-        need_rum_index()
-    else:
-        monkeypatch.setattr(search, "has_rum_index", lambda connection: False)
-    return request.param
-
-
-@on_postgresql
-class TestRumIndex:
-    def test_window_is_read_from_the_rum_index(self):
-        """The newest matches come from the RUM index in date order: no walk, no sort of all."""
-        need_rum_index()
-        for n in range(3):
-            make_article(title=f"银行RUMPLAN{n}")
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            # On a dozen rows a sort of everything is as cheap: ask for the plan
-            # that needs none (at scale the planner picks it on its own).
-            cursor.execute("SET LOCAL enable_sort = off")
-            cursor.execute("EXPLAIN " + search_sql(["银行"], 10))
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "Index Scan using searchindex_entry_rum" in plan
-        assert re.search(r"Order By: \((searchindex_entry(_\d+)?\.)?published_at <=\|", plan)
-
-    def test_same_second_at_the_edge_of_the_window(self, window_plan):
-        """Matches sharing the date of the window's oldest are cut by key, on both plans.
-
-        The RUM index orders by date alone; ties at the edge are read again and
-        cut by key, so the window is the newest N by (date, key) either way.
-        """
-        category = make_category()
-        second = timezone.now() - timedelta(hours=1)
-        newer = [
-            make_article(
-                title="港口新闻TIE", category=category, published_at=second + timedelta(minutes=m)
-            )
-            for m in (1, 2)
-        ]
-        tied = [
-            make_article(title="港口新闻TIE", category=category, published_at=second)
-            for _ in range(9)
-        ]
-        make_article(
-            title="港口新闻TIE", category=category, published_at=second - timedelta(minutes=1)
-        )
-        keys = search._ranked_window(search.query_words("港口"), 5)
-        # One rank for all (same text): newest first, then the higher key.
-        expected = [a.pk for a in reversed(newer)] + sorted((a.pk for a in tied), reverse=True)[:3]
-        assert keys == expected
-
-
-def search_sql(words, window):
-    """The RUM plan's statement for ``words``, as sent (captured, not run twice)."""
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        search._ranked_window_rum(words, window)
-    return captured.captured_queries[-1]["sql"]
-
-
 @on_postgresql
 class TestSameResults:
-    """On a fixed set smaller than the window, the order is the one ranking every match gives.
-
-    Both plans (the RUM index's and the walk of the date index) are checked.
-    """
+    """On a fixed set smaller than the window, the order is the one ranking every match gives."""
 
     @pytest.fixture
     def fixed_set(self):
@@ -323,7 +246,7 @@ class TestSameResults:
         return articles
 
     @pytest.mark.parametrize("q", ["银行", "郑州银行零售", "存款 利率", "理财", "券商", "不存在词"])
-    def test_order_matches_ranking_every_match(self, client, fixed_set, q, window_plan):
+    def test_order_matches_ranking_every_match(self, client, fixed_set, q):
         """Every page in order equals ts_rank over all published matches (rank, date, id)."""
         with connection.cursor() as cursor:
             cursor.execute(REFERENCE, [timezone.now(), " ".join(search.query_words(q))])
