@@ -124,7 +124,6 @@ class SearchResults:
     """
 
     def __init__(self, queryset, keys, window, load=None):
-        self.queryset = queryset
         self.keys = keys
         self.window = window
         self.load = load or queryset.in_bulk
@@ -169,13 +168,9 @@ def _words_pattern(words):
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
 
 
-def escape(text):
+def _escape(text):
     """Django's ``escape`` (the same characters, the same entities) without its lazy wrapper."""
     return mark_safe(html.escape(text))  # noqa: S308 - escaped
-
-
-def _escape(text):
-    return html.escape(text)
 
 
 def highlight(text, words):
@@ -187,13 +182,13 @@ def highlight(text, words):
     """
     pattern = _pattern(words)
     if pattern is None:
-        return escape(text)
+        return _escape(text)
     out, last = [], 0
     for match in pattern.finditer(text):
-        out.append(_escape(text[last : match.start()]))
-        out.append(f"<mark>{_escape(match.group())}</mark>")
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
         last = match.end()
-    out.append(_escape(text[last:]))
+    out.append(html.escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above was escaped
 
 
@@ -209,4 +204,4 @@ def snippet(article, words, length=SNIPPET_CHARS):
             suffix = "…" if start + length < len(text) else ""
             return mark_safe(prefix + highlight(extract, words) + suffix)  # noqa: S308
     text = article.summary or plain_text(article.body)
-    return escape(text[:length] + ("…" if len(text) > length else ""))
+    return _escape(text[:length] + ("…" if len(text) > length else ""))

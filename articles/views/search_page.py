@@ -9,25 +9,18 @@ from articles import search
 from articles.metadata import Crumb
 from articles.models import Article
 from articles.prepared import PreparedQuery
-from articles.views.base import (
-    CARD_FIELDS,
-    ArticleListMixin,
-    card_articles,
-    home_crumb,
-    published_articles,
-)
+from articles.views.base import CARD_FIELDS, ArticleListMixin, home_crumb, published_articles
 
 
-def _result_page(now, **keys):
-    # A card's columns and the body for snippets; the search text (as long as the body)
-    # and the rest stay unread.
-    return card_articles(now).only(*CARD_FIELDS, "body").filter(pk__in=list(keys.values()))
+def _results(now, keys):
+    """Published articles of ``keys``: a card's columns and the body (for snippets)."""
+    return published_articles(now).only(*CARD_FIELDS, "body").filter(pk__in=keys)
 
 
 # A page of results by key, compiled once per process and planned once per
 # connection (a lookup by primary keys): one slot per result of a page.
 _RESULT_PAGE = PreparedQuery(
-    _result_page,
+    lambda now, **slots: _results(now, list(slots.values())),
     plan_once=True,
     now=Article._meta.get_field("published_at"),
     **{f"key{i}": Article._meta.pk for i in range(settings.ARTICLES_PER_PAGE)},
@@ -35,12 +28,15 @@ _RESULT_PAGE = PreparedQuery(
 
 
 def load_results(keys):
-    """The published articles of ``keys`` (at most a page), by key."""
+    """The published articles of ``keys``, by key (a page: the prepared query)."""
+    now = timezone.now()
     if len(keys) > settings.ARTICLES_PER_PAGE:
-        return published_articles().defer("search_text").in_bulk(keys)
-    # Every slot gets a value: the page's keys, the first repeated for the rest.
-    slots = {f"key{i}": keys[min(i, len(keys) - 1)] for i in range(settings.ARTICLES_PER_PAGE)}
-    return {article.pk: article for article in _RESULT_PAGE.run(now=timezone.now(), **slots)}
+        articles = _results(now, keys)
+    else:
+        # Every slot gets a value: the page's keys, the first repeated for the rest.
+        slots = {f"key{i}": keys[min(i, len(keys) - 1)] for i in range(settings.ARTICLES_PER_PAGE)}
+        articles = _RESULT_PAGE.run(now=now, **slots)
+    return {article.pk: article for article in articles}
 
 
 class SearchView(ArticleListMixin, ListView):
@@ -61,7 +57,7 @@ class SearchView(ArticleListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # Snippets need the body; the search text (as long as the body) stays unread.
+        # The queryset is SQLite's to match in; both databases read a page by load_results.
         queryset = super().get_queryset().defer("search_text")
         return search.search(queryset, self.words, load=load_results)
 

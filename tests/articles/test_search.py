@@ -295,6 +295,19 @@ class TestPagination:
         assert response.status_code == 200
         assert len(titles(response)) in (20, 5)
 
+    @pytest.mark.parametrize("count", [1, 20, 25])
+    def test_results_are_read_through_the_publish_gate(self, many, count):
+        """A page (prepared query) or more (plain query): published articles only, by key."""
+        from articles.views.search_page import load_results
+
+        keys = [article.pk for article in many[:count]]
+        Article.objects.filter(pk=keys[-1]).update(status=Article.Status.DRAFT)
+        loaded = load_results(keys)
+        assert sorted(loaded) == sorted(keys[:-1])
+        assert all(
+            loaded[key].title == f"可转债打新第{i:02d}期PAGx" for i, key in enumerate(keys[:-1])
+        )
+
     @pytest.mark.parametrize("page", ["1", "2"])
     def test_query_count_is_fixed(self, client, many, page, django_assert_max_num_queries):
         """A page of results costs the ranked window and the page's articles, whatever the page.
