@@ -15,11 +15,11 @@ import unicodedata
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, When
 from django.utils.safestring import mark_safe
 
 from articles.textindex import plain_text, segment
-from searchindex.models import SearchEntry
+from searchindex.models import SearchEntry, WordWindow
 
 # Longer queries are cut here: nobody types more, and it bounds the work per request.
 MAX_QUERY_CHARS = 100
@@ -55,7 +55,10 @@ def search(queryset, words, window=None, load=None):
     if not words:
         return SearchResults(queryset, [], window, load)
     if connection.vendor == "postgresql":
-        return SearchResults(queryset, _ranked_window(words, window), window, load)
+        keys = _word_window(words[0], window) if len(words) == 1 else None
+        if keys is None:
+            keys = _ranked_window(words, window)
+        return SearchResults(queryset, keys, window, load)
     # The window's keys first (newest matches, no rank), then the rank of those rows only.
     newest = list(_matching_fallback(queryset, words).values_list("pk", flat=True)[:window])
     if not newest:
@@ -86,6 +89,45 @@ def _ranked_window(words, window):
             [*params, " ".join(words)],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _word_window(word, window):
+    """Keys of a frequent word's window, best first, from its rows written ahead; or None.
+
+    searchindex/windows.py keeps, for the archive's frequent words, their newest
+    published matches with the rank a search for the word alone computes: the
+    window and its order come from about ``window`` index entries, no vector
+    read. Only rows at or above the word's floor count (below it rows may be
+    missing). None when the rows cannot give the whole window (a word not
+    kept, or too few rows above its floor): the caller takes the general plan,
+    which gives the same keys in the same order.
+    """
+    floor = F("word__floor_published_at")
+    inner = (
+        WordWindow.objects.published()
+        .filter(word_id=word)
+        .filter(
+            Q(word__floor_published_at__isnull=True)
+            | Q(published_at__gt=floor)
+            | Q(published_at=floor, article_id__gte=F("word__floor_article_id"))
+        )
+        .order_by("-published_at", "-article_id")
+        .values("article_id", "published_at", "rank")
+        .annotate(
+            untrimmed=ExpressionWrapper(Q(word__floor_published_at__isnull=True), BooleanField())
+        )
+    )
+    sql, params = inner[:window].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.article_id, w.untrimmed FROM ({sql}) w"  # noqa: S608 (the ORM's SQL)
+            " ORDER BY w.rank DESC, w.published_at DESC, w.article_id DESC",
+            params,
+        )
+        rows = cursor.fetchall()
+    if len(rows) >= window or (rows and rows[0][1]):
+        return [row[0] for row in rows]
+    return None
 
 
 def matching(queryset, words, limit):

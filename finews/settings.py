@@ -305,6 +305,11 @@ ARTICLES_PER_PAGE = 20
 FLASH_PER_PAGE = env.int("FLASH_PER_PAGE", default=50)
 # Search ranks only the newest SEARCH_WINDOW matches (docs/SEARCH.md).
 SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=1000)
+# PostgreSQL: the windows of this many frequent words are written ahead, the
+# words counted among the newest SEARCH_WORDS_SAMPLE entries (searchindex/windows.py).
+SEARCH_WORDS = env.int("SEARCH_WORDS", default=2000)
+SEARCH_WORDS_SAMPLE = env.int("SEARCH_WORDS_SAMPLE", default=20000)
+SEARCH_WORDS_REFRESH_MINUTES = env.int("SEARCH_WORDS_REFRESH_MINUTES", default=60)
 # Stories (ingest/stories.py): items within STORY_WINDOW_HOURS whose MinHash
 # Jaccard estimate reaches STORY_THRESHOLD (or whose normalised title or text
 # is the same) are one story. STORY_BANDS LSH bands of STORY_NUM_PERM / STORY_BANDS

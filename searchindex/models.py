@@ -55,3 +55,63 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"search entry of article {self.article_id}"
+
+
+class SearchWord(models.Model):
+    """A frequent word whose window is written ahead (``searchindex_word``; windows.py).
+
+    ``floor_*``: the oldest (date, key) from which every published match of the
+    word has its row in ``searchindex_window``; none: every match, never trimmed.
+    """
+
+    word = models.TextField(primary_key=True)
+    floor_published_at = models.DateTimeField(null=True)
+    floor_article_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        # Created by migration 0002's SQL (PostgreSQL only); words chosen by windows.refresh().
+        managed = False
+        db_table = "searchindex_word"
+        verbose_name = "搜索常用词"
+        verbose_name_plural = "搜索常用词"
+
+    def __str__(self):
+        return self.word
+
+
+class WordWindowQuerySet(models.QuerySet):
+    def published(self):
+        """Rows of published, due articles, by the row's own copy of status and date."""
+        return self.filter(Article.objects.published_q())
+
+
+class WordWindow(models.Model):
+    """A published match of a frequent word, with its one-word rank (``searchindex_window``).
+
+    Written by PostgreSQL only: a trigger on ``searchindex_entry`` (migration 0002).
+    """
+
+    pk = models.CompositePrimaryKey("word", "published_at", "article_id")
+    word = models.ForeignKey(
+        SearchWord,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_column="word",
+        related_name="+",
+    )
+    published_at = models.DateTimeField()
+    article_id = models.BigIntegerField()
+    status = models.CharField(max_length=16)
+    # ts_rank(vector, plainto_tsquery('simple', word), 1): what a search for the word ranks by.
+    rank = models.FloatField()
+
+    objects = WordWindowQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "searchindex_window"
+        verbose_name = "搜索常用词窗口"
+        verbose_name_plural = "搜索常用词窗口"
+
+    def __str__(self):
+        return f"{self.word_id} in article {self.article_id}"

@@ -8,6 +8,8 @@ matching ``Article.search_text``.
 import django.contrib.postgres.search
 from django.db import migrations, models
 
+from searchindex.migrations import postgres_only
+
 TABLE = """
 CREATE TABLE searchindex_entry (
     article_id bigint PRIMARY KEY,
@@ -89,15 +91,6 @@ BACKWARD = [
     "DROP FUNCTION IF EXISTS searchindex_entry_sync()",
     "DROP TABLE IF EXISTS searchindex_entry",
 ]
-
-
-def postgres_only(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -35,6 +35,7 @@ from articles.demo_texts import (
 from articles.history import copy_initial_versions, record_versions
 from articles.models import Article, Category, TaggedArticle
 from articles.signals import content_changed
+from searchindex import windows
 
 MAX_CATEGORIES = 2000
 MAX_TAGS = 3000
@@ -99,6 +100,10 @@ class Command(BaseCommand):
                 # statistics are those of the empty table the migration made,
                 # and a search at a million articles took seconds.
                 cursor.execute("VACUUM ANALYZE searchindex_entry")
+            # The frequent words' windows (the task engine would do it within the hour).
+            self.stdout.write(str(windows.refresh()))
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE searchindex_window")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {articles} articles in {len(categories)} categories, "
