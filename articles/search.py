@@ -55,10 +55,8 @@ def search(queryset, words, window=None, load=None):
     if not words:
         return SearchResults(queryset, [], window, load)
     if connection.vendor == "postgresql":
-        keys = _word_window(words[0], window) if len(words) == 1 else None
-        if keys is None:
-            keys = _ranked_window(words, window)
-        return SearchResults(queryset, keys, window, load)
+        keys, written_ahead = _ranked_window(words, window)
+        return SearchResults(queryset, keys, window, load, written_ahead)
     # The window's keys first (newest matches, no rank), then the rank of those rows only.
     newest = list(_matching_fallback(queryset, words).values_list("pk", flat=True)[:window])
     if not newest:
@@ -71,39 +69,59 @@ def search(queryset, words, window=None, load=None):
 
 
 def _ranked_window(words, window):
-    """Keys of the newest ``window`` matches, best first: one query on the search table.
+    """Keys of the newest ``window`` matches, best first, and whether they were written ahead.
 
-    The inner query (the ORM's, publish gate included) takes the window by
-    date; the outer one ranks those rows only, with the vectors already read:
-    ranked inside, a bitmap scan of a common word would rank every match
-    before its sort. Relevance first, then recency, then the key: a stable
-    order for pagination.
+    One statement. The general plan: the inner query (the ORM's, publish gate
+    included) takes the window by date from the search table; the outer one
+    ranks those rows only, with the vectors already read (ranked inside, a
+    bitmap scan of a common word would rank every match before its sort).
+
+    A one-word query first looks for the word's rows written ahead
+    (``_written_ahead``): when they make a whole window, they give the keys
+    and their ranks, and the general plan is never run (a one-time filter);
+    otherwise the general plan runs, as for any other query. Either way the
+    order is relevance, then recency, then the key: a stable order for
+    pagination, and the same keys from both.
     """
     inner = _entries(words).values("article_id", "published_at", "search_vector")[:window]
     sql, params = inner.query.sql_with_params()
+    # The SQL pieces are the ORM's; every value is a parameter.
+    rank = "ts_rank(g.search_vector, plainto_tsquery('simple', %s), 1)"
+    statement = f"SELECT g.article_id, g.published_at, {rank} AS rank, false AS ahead"
+    statement += f" FROM ({sql}) g"
+    params = [" ".join(words), *params]
+    if len(words) == 1:
+        kept, kept_params = _written_ahead(words[0])[:window].query.sql_with_params()
+        statement = (
+            f"WITH kept AS MATERIALIZED ({kept}),"  # noqa: S608
+            " whole AS (SELECT count(*) >= %s OR coalesce(bool_or(untrimmed), false) AS yes"
+            " FROM kept)"
+            " SELECT article_id, published_at, rank, true AS ahead FROM kept"
+            " WHERE (SELECT yes FROM whole)"
+            f" UNION ALL SELECT * FROM ({statement}) r WHERE NOT (SELECT yes FROM whole)"
+        )
+        params = [*kept_params, window, *params]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.article_id FROM ({sql}) w ORDER BY"  # noqa: S608 (the ORM's SQL)
-            " ts_rank(w.search_vector, plainto_tsquery('simple', %s), 1) DESC,"
-            " w.published_at DESC, w.article_id DESC",
-            [*params, " ".join(words)],
+            f"SELECT w.article_id, w.ahead FROM ({statement}) w"  # noqa: S608
+            " ORDER BY w.rank DESC, w.published_at DESC, w.article_id DESC",
+            params,
         )
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], bool(rows) and rows[0][1]
 
 
-def _word_window(word, window):
-    """Keys of a frequent word's window, best first, from its rows written ahead; or None.
+def _written_ahead(word):
+    """A frequent word's rows written ahead (searchindex/windows.py), newest first.
 
-    searchindex/windows.py keeps, for the archive's frequent words, their newest
-    published matches with the rank a search for the word alone computes: the
-    window and its order come from about ``window`` index entries, no vector
-    read. Only rows at or above the word's floor count (below it rows may be
-    missing). None when the rows cannot give the whole window (a word not
-    kept, or too few rows above its floor): the caller takes the general plan,
-    which gives the same keys in the same order.
+    The archive's frequent words keep their newest published matches with the
+    rank a search for the word alone computes: a window and its order from
+    about ``window`` index entries, no vector read. Only rows at or above the
+    word's floor count (below it rows may be missing); ``untrimmed``: the word
+    was never trimmed, every match has its row. No rows: the word is not kept.
     """
     floor = F("word__floor_published_at")
-    inner = (
+    return (
         WordWindow.objects.published()
         .filter(word_id=word)
         .filter(
@@ -117,17 +135,6 @@ def _word_window(word, window):
             untrimmed=ExpressionWrapper(Q(word__floor_published_at__isnull=True), BooleanField())
         )
     )
-    sql, params = inner[:window].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT w.article_id, w.untrimmed FROM ({sql}) w"  # noqa: S608 (the ORM's SQL)
-            " ORDER BY w.rank DESC, w.published_at DESC, w.article_id DESC",
-            params,
-        )
-        rows = cursor.fetchall()
-    if len(rows) >= window or (rows and rows[0][1]):
-        return [row[0] for row in rows]
-    return None
 
 
 def matching(queryset, words, limit):
@@ -165,9 +172,11 @@ class SearchResults:
     by key, through the publish gate.
     """
 
-    def __init__(self, queryset, keys, window, load=None):
+    def __init__(self, queryset, keys, window, load=None, written_ahead=False):
         self.keys = keys
         self.window = window
+        # The keys came from a frequent word's rows written ahead (PostgreSQL).
+        self.written_ahead = written_ahead
         self.load = load or queryset.in_bulk
         # A full window means older matches were left out: the count is a floor.
         self.truncated = len(keys) >= window > 0
