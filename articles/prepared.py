@@ -187,6 +187,22 @@ class PreparedQuery:
                 self._compiled[alias] = entry
         return entry
 
+    def sql(self, alias="default", **values):
+        """The compiled SQL and its parameters for the slots' ``values``, not run.
+
+        For a query that is one part of a larger statement written around it
+        (articles/search.py): the part is still built and compiled once.
+        """
+        _queryset, _compiler, sql, params, positions = self.compiled(alias)
+        connection = connections[alias]
+        adapted = {
+            name: _adapt(self.slots[name], value, connection) for name, value in values.items()
+        }
+        return sql, [
+            param if name is None else adapted[name]
+            for param, name in zip(params, positions, strict=True)
+        ]
+
     def run(self, alias="default", **values):
         queryset, compiler, sql, params, positions = self.compiled(alias)
         connection = connections[alias]

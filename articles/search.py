@@ -16,8 +16,10 @@ import unicodedata
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, When
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from articles.prepared import PreparedQuery
 from articles.textindex import plain_text, segment
 from searchindex.models import SearchEntry, WordWindow
 
@@ -83,15 +85,16 @@ def _ranked_window(words, window):
     order is relevance, then recency, then the key: a stable order for
     pagination, and the same keys from both.
     """
-    inner = _entries(words).values("article_id", "published_at", "search_vector")[:window]
-    sql, params = inner.query.sql_with_params()
+    now = timezone.now()
+    general, written_ahead = _window_parts(window)
+    sql, params = general.sql(now=now, text=" ".join(words))
     # The SQL pieces are the ORM's; every value is a parameter.
     rank = "ts_rank(g.search_vector, plainto_tsquery('simple', %s), 1)"
     statement = f"SELECT g.article_id, g.published_at, {rank} AS rank, false AS ahead"
     statement += f" FROM ({sql}) g"
     params = [" ".join(words), *params]
     if len(words) == 1:
-        kept, kept_params = _written_ahead(words[0])[:window].query.sql_with_params()
+        kept, kept_params = written_ahead.sql(now=now, word=words[0])
         statement = (
             f"WITH kept AS MATERIALIZED ({kept}),"  # noqa: S608
             " whole AS (SELECT count(*) >= %s OR coalesce(bool_or(untrimmed), false) AS yes"
@@ -111,7 +114,25 @@ def _ranked_window(words, window):
     return [row[0] for row in rows], bool(rows) and rows[0][1]
 
 
-def _written_ahead(word):
+@functools.lru_cache(maxsize=8)
+def _window_parts(window):
+    """The two parts of a window's statement, built and compiled once per process and size."""
+    general = PreparedQuery(
+        lambda now, text: _entries(text, now).values("article_id", "published_at", "search_vector")[
+            :window
+        ],
+        now=SearchEntry._meta.get_field("published_at"),
+        text=SearchEntry._meta.get_field("status"),  # any text field: the slot's type
+    )
+    written_ahead = PreparedQuery(
+        lambda now, word: _written_ahead(word, now)[:window],
+        now=WordWindow._meta.get_field("published_at"),
+        word=WordWindow._meta.get_field("status"),
+    )
+    return general, written_ahead
+
+
+def _written_ahead(word, now=None):
     """A frequent word's rows written ahead (searchindex/windows.py), newest first.
 
     The archive's frequent words keep their newest published matches with the
@@ -122,7 +143,7 @@ def _written_ahead(word):
     """
     floor = F("word__floor_published_at")
     return (
-        WordWindow.objects.published()
+        WordWindow.objects.published(now)
         .filter(word_id=word)
         .filter(
             Q(word__floor_published_at__isnull=True)
@@ -140,7 +161,7 @@ def _written_ahead(word):
 def matching(queryset, words, limit):
     """The newest ``limit`` matches of ``words`` in ``queryset``, newest first (search feeds)."""
     if connection.vendor == "postgresql":
-        keys = _entries(words).values("pk")[:limit]
+        keys = _entries(" ".join(words)).values("pk")[:limit]
         return queryset.filter(pk__in=keys).order_by("-published_at", "-id")
     return _matching_fallback(queryset, words)[:limit]
 
@@ -149,18 +170,18 @@ def _matching_fallback(queryset, words):
     return _search_fallback(queryset, words).order_by("-published_at", "-id")
 
 
-def _tsquery(words):
+def _tsquery(text):
     from django.contrib.postgres.search import SearchQuery
 
     # plainto_tsquery: the words are ANDed and any tsquery syntax in them is inert.
-    return SearchQuery(" ".join(words), config="simple", search_type="plain")
+    return SearchQuery(text, config="simple", search_type="plain")
 
 
-def _entries(words):
-    """Published, due entries matching every word, newest first (the narrow table)."""
+def _entries(text, now=None):
+    """Published, due entries matching every word of ``text``, newest first (the narrow table)."""
     return (
-        SearchEntry.objects.published()
-        .filter(search_vector=_tsquery(words))
+        SearchEntry.objects.published(now)
+        .filter(search_vector=_tsquery(text))
         .order_by("-published_at", "-article_id")
     )
 

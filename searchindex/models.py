@@ -24,9 +24,9 @@ from articles.models import Article
 
 
 class SearchEntryQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """Entries of published, due articles, by the entry's own copy of status and date."""
-        return self.filter(Article.objects.published_q())
+        return self.filter(Article.objects.published_q(now=now))
 
 
 class SearchEntry(models.Model):
@@ -80,9 +80,9 @@ class SearchWord(models.Model):
 
 
 class WordWindowQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """Rows of published, due articles, by the row's own copy of status and date."""
-        return self.filter(Article.objects.published_q())
+        return self.filter(Article.objects.published_q(now=now))
 
 
 class WordWindow(models.Model):
