@@ -255,3 +255,22 @@ def test_a_column_changed_by_another_connection_fails_no_page(client):
             # next test may run inside a transaction.
             with connection.cursor() as cursor:
                 cursor.execute("DEALLOCATE ALL")
+
+
+def test_sql_gives_the_compiled_query_with_each_calls_values():
+    """PreparedQuery.sql: the SQL compiled once, each call's values as its parameters."""
+    category = make_category(name="嵌入", slug="embedded")
+    first = make_article(category=category, slug="embed-first")
+    second = make_article(category=category, slug="embed-second")
+    query = PreparedQuery(
+        lambda slug: Article.objects.filter(slug=slug).values("pk"),
+        slug=Article._meta.get_field("slug"),
+    )
+    compiled = query.compiled()
+    for article in (first, second):
+        sql, params = query.sql(slug=article.slug)
+        assert article.slug in params
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) x", params)
+            assert cursor.fetchall() == [(article.pk,)]
+    assert query.compiled() is compiled
