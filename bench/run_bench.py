@@ -143,6 +143,8 @@ def ensure_database(args, env):
     if count.returncode == 0 and count.stdout.strip() == str(args.articles):
         print(f"{args.db} already holds {args.articles} articles", flush=True)
         run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+        # What the task engine does within the hour (seed_demo does it for a new database).
+        run([PY, "manage.py", "refresh_search_words"], env)
         return
     run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {args.db}"], env)
     run(["psql", admin, "-qc", f"CREATE DATABASE {args.db}"], env)

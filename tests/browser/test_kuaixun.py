@@ -122,9 +122,24 @@ def test_new_flash_item_appears_live(live_server, page, timeline, settings, scre
     settings.LIVE_POLL_SECONDS = 1
     settings.LIVE_CACHE_SECONDS = 0
     category, _ = timeline
+    # The writes below must not meet a read of the page's: the test database
+    # (SQLite in memory, shared cache) answers a read that meets a write with
+    # "table is locked", and the page shows a 503 in the console. So the live
+    # poll is held back (routed, not yet answered) until the writes are done,
+    # and the sidebar's fetch is waited for.
+    held, writes_done = [], []
+
+    def hold_polls(route):
+        if writes_done:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/latest.json*", hold_polls)
     page.goto(live_server.url + "/kuaixun/")
     notice = page.locator(".live-notice")
     page.evaluate("window.__sameDocument = true")
+    page.locator(".sidebar").get_by_role("heading", name="最新消息").wait_for()
     make_article(title="刚刚发布的文章不是快讯", category=category)
     make_article(
         title="刚刚发布的重要快讯",
@@ -134,6 +149,9 @@ def test_new_flash_item_appears_live(live_server, page, timeline, settings, scre
         source_name="财联社",
         category=category,
     )
+    writes_done.append(True)
+    for route in held:
+        route.continue_()
     notice.wait_for(state="visible", timeout=8000)
     assert notice.inner_text() == "1 条新快讯，点击查看"
     notice.click()
