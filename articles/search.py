@@ -51,6 +51,8 @@ def search(queryset, words, window=None, load=None):
     (docs/SEARCH.md). One query reads the window's keys, ranked; a page
     then reads its own articles by key, through ``queryset`` (the publish gate)
     or ``load(keys)`` if given (a dict of articles by key, gated the same way).
+    ``queryset`` may be a callable returning it, called only when needed:
+    SQLite matches in it; PostgreSQL, given ``load``, never reads it.
     """
     if window is None:
         window = settings.SEARCH_WINDOW
@@ -59,6 +61,7 @@ def search(queryset, words, window=None, load=None):
     if connection.vendor == "postgresql":
         keys, written_ahead = _ranked_window(words, window)
         return SearchResults(queryset, keys, window, load, written_ahead)
+    queryset = _built(queryset)
     # The window's keys first (newest matches, no rank), then the rank of those rows only.
     newest = list(_matching_fallback(queryset, words).values_list("pk", flat=True)[:window])
     if not newest:
@@ -186,6 +189,11 @@ def _entries(text, now=None):
     )
 
 
+def _built(queryset):
+    """``queryset``, or what it returns if it is a callable (built when first needed)."""
+    return queryset() if callable(queryset) else queryset
+
+
 class SearchResults:
     """The ranked keys of the window; slicing loads just those articles (what a Paginator needs).
 
@@ -198,7 +206,7 @@ class SearchResults:
         self.window = window
         # The keys came from a frequent word's rows written ahead (PostgreSQL).
         self.written_ahead = written_ahead
-        self.load = load or queryset.in_bulk
+        self.load = load or _built(queryset).in_bulk
         # A full window means older matches were left out: the count is a floor.
         self.truncated = len(keys) >= window > 0
 

@@ -57,9 +57,11 @@ class SearchView(ArticleListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # The queryset is SQLite's to match in; both databases read a page by load_results.
-        queryset = super().get_queryset().defer("search_text")
-        return search.search(queryset, self.words, load=load_results)
+        def articles():
+            # SQLite's to match in, built only there; both databases read a page by load_results.
+            return super(SearchView, self).get_queryset().defer("search_text")
+
+        return search.search(articles, self.words, load=load_results)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
