@@ -158,9 +158,9 @@ def refresh(limit=None, sample=None):
 
 
 def _refresh(cursor, result, limit, sample):
-    chosen = choose(cursor, limit, sample)
     cursor.execute("SELECT word FROM searchindex_word")
     current = {row[0] for row in cursor.fetchall()}
+    chosen = choose(cursor, limit, sample, current)
     gone = sorted(current - set(chosen))
     if gone:
         with transaction.atomic():
@@ -182,13 +182,13 @@ def _refresh(cursor, result, limit, sample):
     result.words = cursor.fetchone()[0]
 
 
-def choose(cursor, limit, sample):
+def choose(cursor, limit, sample, current):
     """The words worth a window, most frequent first.
 
     A word is worth one when the archive likely holds at least twice a window
     of its matches: its share of the ``sample`` newest entries, times the
-    published entries. A word kept already stays down to half that, so the
-    list does not churn at the edge.
+    published entries. A word kept already (in ``current``) stays down to half
+    that, so the list does not churn at the edge.
     """
     if limit <= 0:
         return []
@@ -205,8 +205,6 @@ def choose(cursor, limit, sample):
         SAMPLE.format(sample=int(size)), {"min_ndoc": max(2, needed // 2), "limit": 2 * limit}
     )
     counted = cursor.fetchall()
-    cursor.execute("SELECT word FROM searchindex_word")
-    current = {row[0] for row in cursor.fetchall()}
     return [word for word, ndoc in counted if ndoc >= needed or word in current][:limit]
 
 

@@ -102,6 +102,18 @@ def shown(client, q):
         page += 1
 
 
+def trimmed(title):
+    """Six more articles with 利率, then two refreshes: the second trims, and sets the floor."""
+    category = make_category()
+    for i in range(6):
+        make_article(title=f"利率新闻{title}{i}", category=category)
+    windows.refresh()
+    windows.refresh()
+    floor = SearchWord.objects.get(word="利率").floor_published_at
+    assert floor is not None
+    return category, floor
+
+
 def rows(word):
     return WordWindow.objects.filter(word_id=word).count()
 
@@ -234,12 +246,7 @@ class TestTrimAndRefill:
     def test_too_few_rows_above_the_floor_fall_back_then_refill(self, client, archive):
         """Withdrawals leave less than a window above the floor: the page reads the entries
         (same results), and the next refresh refills the word."""
-        category = make_category()
-        for i in range(6):
-            make_article(title=f"利率新闻WWshort{i}", category=category)
-        windows.refresh()
-        windows.refresh()  # the second run trims: now the floor is set
-        assert SearchWord.objects.get(word="利率").floor_published_at is not None
+        trimmed("WWshort")
         newest = shown(client, "利率")[0]
         Article.objects.filter(pk__in=newest[:2]).update(status=Article.Status.WITHDRAWN)
         keys, ahead = shown(client, "利率")
@@ -252,12 +259,7 @@ class TestTrimAndRefill:
 
     def test_an_article_dated_below_the_floor_is_not_missed(self, client, archive):
         """A back-dated article older than the floor changes nothing; one above it is found."""
-        category = make_category()
-        for i in range(6):
-            make_article(title=f"利率新闻WWfloor{i}", category=category)
-        windows.refresh()
-        windows.refresh()
-        floor = SearchWord.objects.get(word="利率").floor_published_at
+        category, floor = trimmed("WWfloor")
         old = make_article(
             title="利率利率旧闻WWold", category=category, published_at=floor - timedelta(days=3)
         )
@@ -274,12 +276,7 @@ class TestTrimAndRefill:
         the floor as a write racing the trim could, must not fill the gap:
         the page takes the general plan and shows what it shows.
         """
-        category = make_category()
-        for i in range(6):
-            make_article(title=f"利率新闻WWrace{i}", category=category)
-        windows.refresh()
-        windows.refresh()
-        floor = SearchWord.objects.get(word="利率").floor_published_at
+        _, floor = trimmed("WWrace")
         newest = shown(client, "利率")[0]
         Article.objects.filter(pk__in=newest[:2]).update(status=Article.Status.WITHDRAWN)
         below = [a for a in archive if a.published_at < floor][-2:]
