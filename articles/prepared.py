@@ -8,8 +8,12 @@ from the usual querysets (so the publish gate stays
 ``Article.objects.published()``), with a stand-in value for each *slot*;
 it remembers which SQL parameters are the stand-ins, and each call runs the
 same SQL with the slots' real values (adapted for the database as the ORM
-would), then turns the rows into objects through the ORM's own iterables
-(model instances, ``select_related`` objects, converters, prefetches).
+would), then turns the rows into model instances as the ORM's
+``ModelIterable`` does (``Model.from_db``, ``select_related`` objects,
+annotations, the columns' converters), with what it works out per call
+(where each model's columns are, which converters apply) worked out once.
+So ``run()`` takes a queryset of model instances without prefetches;
+``sql()`` takes any (a part of a larger statement).
 
 On PostgreSQL a query built with ``plan_once=True`` is also *planned* once per
 database connection: it runs as a server-side prepared statement, and the
@@ -29,6 +33,7 @@ import threading
 import weakref
 
 from django.db import NotSupportedError, connections, models
+from django.db.models.query import ModelIterable, get_related_populators
 
 try:
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -140,12 +145,11 @@ def _prepared_statements(connection):
 
 
 class PreparedQuery:
-    """``build(**slots)`` -> queryset, compiled once per alias; ``run(**values)`` -> queryset.
+    """``build(**slots)`` -> queryset, compiled once per alias; ``run(**values)`` -> rows.
 
     ``slots`` maps each slot's name to the model field whose type its value has
-    (it adapts the value for the database). The queryset ``run()`` returns is
-    already executed; iterate it as any other. ``plan_once``: see the module's
-    docstring; the query must be one statement with no prefetches.
+    (it adapts the value for the database). ``run()`` returns the model
+    instances in a list. ``plan_once``: see the module's docstring.
     """
 
     def __init__(self, build, *, plan_once=False, **slots):
@@ -154,8 +158,6 @@ class PreparedQuery:
         self.slots = slots
         self._compiled = {}
         self._lock = threading.Lock()
-        # Per connection: the compiled query's column converters (see _converters()).
-        self._converter_cache = weakref.WeakKeyDictionary()
 
     def _compile(self, alias):
         connection = connections[alias]
@@ -177,7 +179,7 @@ class PreparedQuery:
             raise ValueError(f"slots not found in the compiled query: {sorted(unused)}")
         if self.plan_once and plans_once(connection):
             sql, params, positions = _inline_constants(sql, params, positions, connection)
-        return queryset, compiler, sql, list(params), positions
+        return _Rows.of(compiler, queryset), sql, list(params), positions
 
     def compiled(self, alias="default"):
         entry = self._compiled.get(alias)
@@ -193,7 +195,7 @@ class PreparedQuery:
         For a query that is one part of a larger statement written around it
         (articles/search.py): the part is still built and compiled once.
         """
-        _queryset, _compiler, sql, params, positions = self.compiled(alias)
+        _rows, sql, params, positions = self.compiled(alias)
         connection = connections[alias]
         adapted = {
             name: _adapt(self.slots[name], value, connection) for name, value in values.items()
@@ -204,7 +206,10 @@ class PreparedQuery:
         ]
 
     def run(self, alias="default", **values):
-        queryset, compiler, sql, params, positions = self.compiled(alias)
+        rows, sql, params, positions = self.compiled(alias)
+        if rows is None:
+            # Only sql() serves such a query (a part of a statement written around it).
+            raise TypeError("run() returns model instances: no values() and no prefetches")
         connection = connections[alias]
         adapted = {
             name: _adapt(self.slots[name], value, connection) for name, value in values.items()
@@ -221,17 +226,14 @@ class PreparedQuery:
             param if name is None else adapted[name]
             for param, name in zip(params, positions, strict=True)
         )
-        call = copy.copy(compiler)
-        call.connection = connection  # this thread's connection
-        call.as_sql = lambda *args, **kwargs: (sql, params)
-        call.get_converters = self._converters(call, connection)
 
         def fetch():
-            result = queryset._chain()
-            result.query.get_compiler = lambda *args, **kwargs: call
-            with _prepared_statements(connection) if prepare else contextlib.nullcontext():
-                result._fetch_all()
-            return result
+            with (
+                _prepared_statements(connection) if prepare else contextlib.nullcontext(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, params)
+                return rows.objects(cursor.fetchall(), connection)
 
         try:
             return fetch()
@@ -247,29 +249,87 @@ class PreparedQuery:
                 cursor.execute("DEALLOCATE ALL")
             return fetch()
 
-    def _converters(self, call, connection):
-        """``call.get_converters``, remembered: the same columns get the same converters.
-
-        Django works out each column's converters (JSON decoding, the
-        annotations' own) on every execution: two dozen calls per article
-        page. The columns are the compiled query's own expressions, so their
-        ids name them for as long as the compiled query lives.
-        """
-        cache = self._converter_cache.get(connection)
-        if cache is None:
-            cache = self._converter_cache[connection] = {}
-        compute = type(call).get_converters
-
-        def get_converters(expressions):
-            key = tuple(map(id, expressions))
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = compute(call, expressions)
-            return found
-
-        return get_converters
-
     def clear(self):
         """Forget the compiled SQL (tests that change the database's features)."""
         self._compiled.clear()
-        self._converter_cache.clear()
+
+
+class _Rows:
+    """How a compiled query's rows become model instances, worked out once.
+
+    ``ModelIterable`` works out on every call where the model's columns are in
+    a row, the ``select_related`` populators, the annotations' columns and
+    (through the compiler) each column's converters: about a third of a
+    prepared query's Python time. They depend on the compiled query alone (the
+    converters also on the connection, so they are kept per connection).
+    ``objects()`` makes the instances as ``ModelIterable`` does: the same
+    ``from_db``, populators and converter calls.
+    """
+
+    __slots__ = (
+        "annotations",
+        "compiler",
+        "converters",
+        "end",
+        "fields",
+        "init_list",
+        "model",
+        "related",
+        "start",
+    )
+
+    @classmethod
+    def of(cls, compiler, queryset):
+        """The layout of a queryset of model instances, or None (``values()``, prefetches…)."""
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups
+            or queryset._known_related_objects
+            or compiler.has_composite_fields(fields)
+        ):
+            return None
+        return cls(compiler, fields, queryset.db)
+
+    def __init__(self, compiler, fields, db):
+        klass_info, select = compiler.klass_info, compiler.select
+        self.compiler = compiler
+        self.model = klass_info["model"]
+        self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.related = get_related_populators(klass_info, select, db)
+        self.annotations = tuple(compiler.annotation_col_map.items())
+        self.fields = fields
+        # Per connection: [(position, (converters, expression))], as Django's
+        # apply_converters() takes them.
+        self.converters = weakref.WeakKeyDictionary()
+
+    def _converters_for(self, connection):
+        found = self.converters.get(connection)
+        if found is None:
+            call = copy.copy(self.compiler)
+            call.connection = connection
+            found = self.converters[connection] = list(call.get_converters(self.fields).items())
+        return found
+
+    def objects(self, rows, connection):
+        """Model instances of the fetched ``rows``, as ``ModelIterable`` makes them."""
+        converters = self._converters_for(connection)
+        model, db, init_list = self.model, connection.alias, self.init_list
+        start, end, related, annotations = self.start, self.end, self.related, self.annotations
+        found = []
+        for row in rows:
+            if converters:  # what SQLCompiler.apply_converters() does
+                row = list(row)
+                for position, (functions, expression) in converters:
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+            instance = model.from_db(db, init_list, row[start:end])
+            for populator in related:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
+from django.db.models.functions import JSONObject, Upper
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -274,3 +276,46 @@ def test_sql_gives_the_compiled_query_with_each_calls_values():
             cursor.execute(f"SELECT * FROM ({sql}) x", params)
             assert cursor.fetchall() == [(article.pk,)]
     assert query.compiled() is compiled
+
+
+def test_run_makes_the_instances_the_orm_makes():
+    """run() builds rows as ModelIterable does: fields, deferred ones, select_related, annotations."""
+    category = make_category(name="实例来源", slug="instance-source")
+    first = make_article(category=category, slug="instance-first", title="实例一INSTx")
+    second = make_article(category=category, slug="instance-second", title="实例二INSTx")
+
+    def build(category_id):
+        return (
+            Article.objects.filter(category_id=category_id)
+            .select_related("category")
+            .defer("body")
+            .annotate(
+                shout=Upper("slug"), card=JSONObject(title="title", where=F("category__name"))
+            )
+            .order_by("pk")
+        )
+
+    query = PreparedQuery(build, category_id=Article._meta.get_field("category"))
+    got = query.run(category_id=category.pk)
+    expected = list(build(category.pk))
+    assert [a.pk for a in got] == [first.pk, second.pk] == [a.pk for a in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert type(mine) is Article and mine._state.db == "default" and not mine._state.adding
+        assert mine.title == theirs.title and mine.published_at == theirs.published_at
+        assert mine.get_deferred_fields() == {"body"} == theirs.get_deferred_fields()
+        assert mine.shout == theirs.shout == mine.slug.upper()
+        assert mine.card == theirs.card == {"title": mine.title, "where": "实例来源"}
+        with CaptureQueriesContext(connection) as queries:
+            assert mine.category.name == "实例来源"  # select_related: no query
+        assert len(queries) == 0
+
+
+def test_run_refuses_a_query_that_is_not_of_model_instances():
+    """values() (or prefetches) would not come back as the ORM gives them: only sql() takes it."""
+    query = PreparedQuery(
+        lambda slug: Article.objects.filter(slug=slug).values("pk"),
+        slug=Article._meta.get_field("slug"),
+    )
+    with pytest.raises(TypeError, match="model instances"):
+        query.run(slug="whatever")
+    assert query.sql(slug="whatever")[1]
