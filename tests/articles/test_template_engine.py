@@ -29,6 +29,8 @@ def django(code, context=None):
 
 VALUES = {
     "quotes": "<a href=\"x\">'甲' & 乙</a>",
+    "plain": "财经新闻 7×24 /news/a-b_c/?page=2",
+    "ampersand": "A股&港股",
     "safe": mark_safe("<b>已转义</b>"),
     "markup": Markup("<i>已是 HTML</i>"),
     "negative": -42,
