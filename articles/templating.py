@@ -12,13 +12,14 @@ from functools import cache
 from django.conf import settings
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import pgettext
 from jinja2 import pass_context
 
 from articles import metadata, timefmt
+from articles.context_processors import site_description
 from articles.slug_urls import cached_reverse, slug_url_builder
 
 
@@ -42,11 +43,59 @@ def json_ld(data):
     return metadata.json_ld_script(data)
 
 
-@pass_context
-def breadcrumbs_json_ld(context, crumbs):
+def breadcrumbs_nav(request, crumbs):
+    """The page's breadcrumb trail and its JSON-LD (nothing but a line break without one).
+
+    Built in Python, as the cards are: an included template copied the whole
+    page context for three links, about a twentieth of an article page's
+    rendering. Each value is escaped as the templates print it; the HTML,
+    whitespace included, is what ``_breadcrumbs.html`` wrote
+    (tests/articles/test_reference_html.py).
+    """
     if not crumbs:
-        return ""
-    return metadata.json_ld_script(metadata.breadcrumb_json_ld(context["request"], crumbs))
+        return "\n"
+    last = len(crumbs) - 1
+    items = "".join(
+        f'\n      <li><span aria-current="page">'
+        f"{conditional_escape(truncatechars(crumb.label, 30))}</span></li>\n    "
+        if position == last
+        else f'\n      <li><a href="{conditional_escape(crumb.url)}">'
+        f"{conditional_escape(crumb.label)}</a></li>\n    "
+        for position, crumb in enumerate(crumbs)
+    )
+    json_ld_script = metadata.json_ld_script(metadata.breadcrumb_json_ld(request, crumbs))
+    return mark_safe(  # noqa: S308 (every value above is escaped)
+        f'\n<nav class="crumbs" aria-label="位置">\n  <ol>\n    {items}\n  </ol>\n</nav>\n'
+        f"{json_ld_script}\n\n"
+    )
+
+
+def social_meta(canonical_url, og_title="", og_description="", og_type="", og_image=""):
+    """The page's OpenGraph and Twitter card tags: its title, description, type and image.
+
+    The site's name, description and "website" stand in for what is not given.
+    Built in Python for the reason ``breadcrumbs_nav`` is; the HTML is what
+    ``_social_meta.html`` wrote.
+    """
+    name = conditional_escape(settings.SITE_NAME)
+    title = conditional_escape(og_title or settings.SITE_NAME)
+    description = conditional_escape(og_description or site_description())
+    image = conditional_escape(og_image) if og_image else ""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        f'\n  <meta property="og:site_name" content="{name}">'
+        '\n  <meta property="og:locale" content="zh_CN">'
+        f'\n  <meta property="og:type" content="{conditional_escape(og_type or "website")}">'
+        f'\n  <meta property="og:title" content="{title}">'
+        f'\n  <meta property="og:description" content="{description}">'
+        f'\n  <meta property="og:url" content="{conditional_escape(canonical_url)}">'
+        "\n  "
+        + (f'<meta property="og:image" content="{image}">' if image else "")
+        + '\n  <meta name="twitter:card" content="'
+        + ("summary_large_image" if image else "summary")
+        + f'">\n  <meta name="twitter:title" content="{title}">'
+        f'\n  <meta name="twitter:description" content="{description}">'
+        "\n  " + (f'<meta name="twitter:image" content="{image}">' if image else "") + "\n"
+    )
 
 
 def tag_url(tag):
