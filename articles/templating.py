@@ -49,7 +49,7 @@ def breadcrumbs_nav(request, crumbs):
     Built in Python, as the cards are: an included template copied the whole
     page context for three links, about a twentieth of an article page's
     rendering. Each value is escaped as the templates print it; the HTML,
-    whitespace included, is what ``_breadcrumbs.html`` wrote
+    whitespace included, is what the ``_breadcrumbs.html`` include it replaced wrote
     (tests/articles/test_reference_html.py).
     """
     if not crumbs:
@@ -75,7 +75,7 @@ def social_meta(canonical_url, og_title="", og_description="", og_type="", og_im
 
     The site's name, description and "website" stand in for what is not given.
     Built in Python for the reason ``breadcrumbs_nav`` is; the HTML is what
-    ``_social_meta.html`` wrote.
+    the ``_social_meta.html`` include it replaced wrote.
     """
     name = conditional_escape(settings.SITE_NAME)
     title = conditional_escape(og_title or settings.SITE_NAME)
