@@ -63,10 +63,10 @@ def breadcrumbs_nav(request, crumbs):
         f"{conditional_escape(crumb.label)}</a></li>\n    "
         for position, crumb in enumerate(crumbs)
     )
-    json_ld_script = metadata.json_ld_script(metadata.breadcrumb_json_ld(request, crumbs))
+    script = metadata.json_ld_script(metadata.breadcrumb_json_ld(request, crumbs))
     return mark_safe(  # noqa: S308 (every value above is escaped)
         f'\n<nav class="crumbs" aria-label="位置">\n  <ol>\n    {items}\n  </ol>\n</nav>\n'
-        f"{json_ld_script}\n\n"
+        f"{script}\n\n"
     )
 
 
@@ -78,23 +78,26 @@ def social_meta(canonical_url, og_title="", og_description="", og_type="", og_im
     the ``_social_meta.html`` include it replaced wrote.
     """
     name = conditional_escape(settings.SITE_NAME)
+    kind = conditional_escape(og_type or "website")
     title = conditional_escape(og_title or settings.SITE_NAME)
     description = conditional_escape(og_description or site_description())
+    url = conditional_escape(canonical_url)
     image = conditional_escape(og_image) if og_image else ""
+    og_image_tag = f'<meta property="og:image" content="{image}">' if image else ""
+    twitter_image_tag = f'<meta name="twitter:image" content="{image}">' if image else ""
+    card = "summary_large_image" if image else "summary"
     return mark_safe(  # noqa: S308 (every value is escaped)
         f'\n  <meta property="og:site_name" content="{name}">'
         '\n  <meta property="og:locale" content="zh_CN">'
-        f'\n  <meta property="og:type" content="{conditional_escape(og_type or "website")}">'
+        f'\n  <meta property="og:type" content="{kind}">'
         f'\n  <meta property="og:title" content="{title}">'
         f'\n  <meta property="og:description" content="{description}">'
-        f'\n  <meta property="og:url" content="{conditional_escape(canonical_url)}">'
-        "\n  "
-        + (f'<meta property="og:image" content="{image}">' if image else "")
-        + '\n  <meta name="twitter:card" content="'
-        + ("summary_large_image" if image else "summary")
-        + f'">\n  <meta name="twitter:title" content="{title}">'
+        f'\n  <meta property="og:url" content="{url}">'
+        f"\n  {og_image_tag}"
+        f'\n  <meta name="twitter:card" content="{card}">'
+        f'\n  <meta name="twitter:title" content="{title}">'
         f'\n  <meta name="twitter:description" content="{description}">'
-        "\n  " + (f'<meta name="twitter:image" content="{image}">' if image else "") + "\n"
+        f"\n  {twitter_image_tag}\n"
     )
 
 
