@@ -6,6 +6,7 @@ first (``pass_context``), as Django's ``takes_context`` tags did.
 """
 
 import html
+import re
 import unicodedata
 from functools import cache
 
@@ -21,6 +22,22 @@ from jinja2 import pass_context
 from articles import metadata, timefmt
 from articles.context_processors import site_description
 from articles.slug_urls import cached_reverse, slug_url_builder
+
+# What html.escape() replaces: a text without any is used as it is.
+_TO_ESCAPE = re.compile("[&<>\"']")
+
+
+def _escaped(value):
+    """``conditional_escape(value)`` as text: the same characters, without its wrappers.
+
+    Django's ``conditional_escape`` checks every argument for a lazy string
+    (``keep_lazy``: a generator over its arguments) and wraps its answer in a
+    ``SafeString``; the helpers below put the text into a larger string they
+    mark safe once. A plain ``str`` with nothing to escape is returned as it is.
+    """
+    if type(value) is str:
+        return html.escape(value) if _TO_ESCAPE.search(value) else value
+    return conditional_escape(value)
 
 
 @pass_context
@@ -57,10 +74,9 @@ def breadcrumbs_nav(request, crumbs):
     last = len(crumbs) - 1
     items = "".join(
         f'\n      <li><span aria-current="page">'
-        f"{conditional_escape(truncatechars(crumb.label, 30))}</span></li>\n    "
+        f"{_escaped(truncatechars(crumb.label, 30))}</span></li>\n    "
         if position == last
-        else f'\n      <li><a href="{conditional_escape(crumb.url)}">'
-        f"{conditional_escape(crumb.label)}</a></li>\n    "
+        else f'\n      <li><a href="{_escaped(crumb.url)}">{_escaped(crumb.label)}</a></li>\n    '
         for position, crumb in enumerate(crumbs)
     )
     script = metadata.json_ld_script(metadata.breadcrumb_json_ld(request, crumbs))
@@ -77,12 +93,12 @@ def social_meta(canonical_url, og_title="", og_description="", og_type="", og_im
     Built in Python for the reason ``breadcrumbs_nav`` is; the HTML is what
     the ``_social_meta.html`` include it replaced wrote.
     """
-    name = conditional_escape(settings.SITE_NAME)
-    kind = conditional_escape(og_type or "website")
-    title = conditional_escape(og_title or settings.SITE_NAME)
-    description = conditional_escape(og_description or site_description())
-    url = conditional_escape(canonical_url)
-    image = conditional_escape(og_image) if og_image else ""
+    name = _escaped(settings.SITE_NAME)
+    kind = _escaped(og_type or "website")
+    title = _escaped(og_title or settings.SITE_NAME)
+    description = _escaped(og_description or site_description())
+    url = _escaped(canonical_url)
+    image = _escaped(og_image) if og_image else ""
     og_image_tag = f'<meta property="og:image" content="{image}">' if image else ""
     twitter_image_tag = f'<meta name="twitter:image" content="{image}">' if image else ""
     card = "summary_large_image" if image else "summary"

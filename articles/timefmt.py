@@ -12,13 +12,16 @@ from django.utils import timezone
 def beijing(moment):
     """``moment`` (aware) in the site's time zone, ``TIME_ZONE``: Beijing time.
 
-    ``timezone.localtime(moment)`` with the zone named: without it, Django
-    looks up the *active* zone, an asgiref ``Local`` whose miss raises and
-    catches an exception (about 8 µs, a dozen times per page). The site never
-    activates another zone (docs/reader.md, "Timestamps"), so the active zone
-    is always the default one.
+    What ``timezone.localtime(moment)`` returns, with the zone named: without
+    it, Django looks up the *active* zone, an asgiref ``Local`` whose miss
+    raises and catches an exception (about 8 µs, a dozen times per page). The
+    site never activates another zone (docs/reader.md, "Timestamps"), so the
+    active zone is always the default one. A naive moment is refused as
+    ``localtime`` refuses it.
     """
-    return timezone.localtime(moment, timezone.get_default_timezone())
+    if moment.utcoffset() is None:
+        raise ValueError("localtime() cannot be applied to a naive datetime")
+    return moment.astimezone(timezone.get_default_timezone())
 
 
 def beijing_today(now=None):
@@ -34,8 +37,13 @@ def list_time(moment, now=None):
 
 
 def local_list_time(local, this_year):
-    """``list_time`` of a moment already in Beijing time, ``this_year`` being Beijing's year."""
-    return local.strftime("%m-%d %H:%M" if local.year == this_year else "%Y-%m-%d %H:%M")
+    """``list_time`` of a moment already in Beijing time, ``this_year`` being Beijing's year.
+
+    ``strftime("%m-%d %H:%M")`` (with ``%Y-`` before it for another year),
+    written out: strftime builds a time tuple and a C format on every call.
+    """
+    clock = f"{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+    return clock if local.year == this_year else f"{local.year}-{clock}"
 
 
 def article_time(moment):
@@ -43,7 +51,7 @@ def article_time(moment):
     if not moment:
         return ""
     local = beijing(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local.year}年{local.month}月{local.day}日 {local.hour:02d}:{local.minute:02d}"
 
 
 WEEKDAYS = "一二三四五六日"
@@ -65,4 +73,7 @@ def day_label(day, today):
 
 def clock_time(moment):
     """``moment`` as the timeline shows it: ``HH:MM``, Beijing time."""
-    return beijing(moment).strftime("%H:%M") if moment else ""
+    if not moment:
+        return ""
+    local = beijing(moment)
+    return f"{local.hour:02d}:{local.minute:02d}"

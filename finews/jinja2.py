@@ -27,9 +27,12 @@ Django's own filters); nothing here is a copy.
 import html
 import re
 import sys
+import types
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import Template as DjangoTemplate
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
@@ -40,6 +43,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, Undefined
 from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from articles import templating, timefmt
@@ -104,8 +108,53 @@ class _CodeGenerator(CodeGenerator):
             super()._output_child_post(node, frame, finalize)
 
 
+# Callables that can carry no ``pass_context`` mark: built-in functions and methods.
+_BUILTINS = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType)
+_PLAIN = (types.FunctionType, types.MethodType)
+
+
+class _Context(Context):
+    """Jinja2's context, calling a plain function or method without Jinja2's dispatch.
+
+    A template's every call (``{{ url('hot:box') }}``, ``article.tags.all()``)
+    goes through ``Context.call``, which asks the callable and its
+    ``__call__`` whether they take the context, the evaluation context or the
+    environment first: three attribute lookups and two calls of ``_PassArg``
+    per call, thirty-odd calls per page. A function or bound method answers
+    through its own ``jinja_pass_arg`` attribute, a built-in never takes one;
+    anything else (a ``pass_context`` function, a block's ``super()``, a
+    macro, a callable object) goes through ``Context.call`` as before.
+    """
+
+    def call(__self, __obj, *args, **kwargs):
+        kind = type(__obj)
+        if kind in _BUILTINS or (kind in _PLAIN and getattr(__obj, "jinja_pass_arg", None) is None):
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Environment(Environment):
     code_generator_class = _CodeGenerator
+    context_class = _Context
+
+    def make_globals(self, d):
+        """A template's globals: a dict of the environment's, overlaid with ``d``.
+
+        Jinja2 gives each template a ``ChainMap`` over the environment's globals,
+        which every render copies into the page's context key by key, through
+        ``ChainMap``'s Python-level lookups. This environment's globals are set
+        once, in ``environment()``, before any template loads, so a dict made
+        when the template loads holds the same names and values.
+        """
+        return {**self.globals, **(d or {})}
 
 
 def url(viewname, *args, **kwargs):
@@ -115,13 +164,29 @@ def url(viewname, *args, **kwargs):
     return cached_reverse(viewname, *args)
 
 
+_static_urls = {}
+
+
 def static(path):
     """``{% static %}``: the file's URL from the static files storage.
 
     What Django's tag returns with django.contrib.staticfiles installed (it is),
-    without the tag's search of the installed apps on every call.
+    without the tag's search of the installed apps on every call. With DEBUG
+    off, the storage's URL of a name never changes while the process runs
+    (finews/storage.py): it is kept here by name, forgotten when a setting
+    changes (tests).
     """
-    return staticfiles_storage.url(path)
+    found = _static_urls.get(path)
+    if found is None:
+        found = staticfiles_storage.url(path)
+        if not settings.DEBUG and len(_static_urls) < 256:
+            _static_urls[path] = found
+    return found
+
+
+@receiver(setting_changed)
+def _forget_static_urls(**kwargs):
+    _static_urls.clear()
 
 
 def date(value, arg=None):
@@ -214,10 +279,25 @@ class Template(django_jinja2.Template):
 
 
 class Jinja2(django_jinja2.Jinja2):
-    """Django's Jinja2 backend with the test signal and Django's context precedence."""
+    """Django's Jinja2 backend with the test signal and Django's context precedence.
+
+    Without ``auto_reload`` (production: DEBUG off) a template, once loaded,
+    never changes while the process runs: its wrapper is kept by name, so a
+    page's template lookup is one dictionary read, not Jinja2's locked cache
+    and two new wrappers.
+    """
+
+    def __init__(self, params):
+        super().__init__(params)
+        self._templates = {}
 
     def from_string(self, template_code):
         return Template(self.env.from_string(template_code), self)
 
     def get_template(self, template_name):
-        return Template(super().get_template(template_name).template, self)
+        template = self._templates.get(template_name)
+        if template is None:
+            template = Template(super().get_template(template_name).template, self)
+            if not self.env.auto_reload:
+                self._templates[template_name] = template
+        return template

@@ -87,8 +87,9 @@ MIDDLEWARE = [
     # Django's MessageMiddleware, its storage built only when a message is used.
     "ops.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Who made a change, for article versions saved outside the admin's own code.
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Who made a change, for article versions saved outside the admin's own code
+    # (django-simple-history's middleware, for the methods that can change data).
+    "ops.middleware.HistoryRequestMiddleware",
     # Turns the views' database errors into the styled 503 (no other middleware
     # here has a process_exception that should see them first).
     "ops.middleware.DatabaseUnavailableMiddleware",

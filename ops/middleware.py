@@ -2,8 +2,8 @@
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
@@ -12,7 +12,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.functional import SimpleLazyObject, empty
+from simple_history import middleware as simple_history_middleware
 
+from ops.guards import SAFE_METHODS
 from ops.logging import request_id_var
 
 request_logger = logging.getLogger("finews.request")
@@ -39,7 +41,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         # META, not request.headers: that would build a dict of every header per request.
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        # 32 random hex digits, as uuid4().hex without its UUID object and version bits.
+        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.monotonic()
@@ -66,6 +69,26 @@ class RequestLogMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class HistoryRequestMiddleware:
+    """django-simple-history's request middleware, for the requests that can change data.
+
+    It keeps the request where ``HistoricalRecords`` finds who made a change
+    (an asgiref ``Local``: a set and a delete on every request). A GET, HEAD
+    or OPTIONS changes nothing here (ops.guards.SafeMethodsMiddleware keeps
+    the public pages read-only; the admin changes data only on POST), so
+    those requests skip it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.recording = simple_history_middleware.HistoryRequestMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.method in SAFE_METHODS:
+            return self.get_response(request)
+        return self.recording(request)
 
 
 def service_unavailable(request=None):

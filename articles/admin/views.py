@@ -49,7 +49,9 @@ class ArticleViewsMixin:
         if not self.has_change_permission(request, article):
             raise Http404
         response = TemplateResponse(
-            request, "articles/article_detail.html", {"article": article, "preview": True}
+            request,
+            "articles/article_detail.html",
+            {"article": article, "article_tags": article.tags.all(), "preview": True},
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -142,7 +142,8 @@ class ArticleDetailView(DetailView):
             raise Http404("没有这篇文章。")
         article = found[0]
         # What prefetch_related("tags") would leave: article.tags.all() reads it.
-        article._prefetched_objects_cache = {"tags": _tags(article.tag_rows, db=article._state.db)}
+        self.tags = _tags(article.tag_rows, db=article._state.db)
+        article._prefetched_objects_cache = {"tags": self.tags}
         return article
 
     def get(self, request, *args, **kwargs):
@@ -162,6 +163,8 @@ class ArticleDetailView(DetailView):
         image = first_image_url(self.request, article.body)
         older, newer, related_articles = self.neighbours_and_related(article)
         context.update(
+            # What article.tags.all() returns, without a manager made to return it.
+            article_tags=self.tags,
             canonical=canonical,
             modified_at=max(article.updated_at, article.published_at),
             og_image=image,

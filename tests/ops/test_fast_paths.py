@@ -128,3 +128,40 @@ def test_pages_are_chinese_whatever_language_the_browser_asks_for(client, admin_
     assert (
         "内容管理" in admin.content.decode() and "Site administration" not in admin.content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "kept"), [("get", False), ("head", False), ("post", True), ("delete", True)]
+)
+def test_history_sees_the_request_only_when_it_can_change_data(rf, method, kept):
+    """simple_history finds the request (who made a change) during a POST or DELETE, never after."""
+    from simple_history.models import HistoricalRecords
+
+    from ops.middleware import HistoryRequestMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(getattr(HistoricalRecords.context, "request", None))
+        return "answer"
+
+    request = getattr(rf, method)("/anything/")
+    assert HistoryRequestMiddleware(view)(request) == "answer"
+    assert seen == [request if kept else None]
+    assert getattr(HistoricalRecords.context, "request", None) is None
+
+
+def test_template_static_urls_follow_a_changed_setting(settings):
+    """{{ static() }} remembers a file's URL, and forgets it when the settings change."""
+    from finews.jinja2 import static
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.DEBUG = False
+    settings.STATIC_URL = "/static-one/"
+    assert static("css/site.css") == "/static-one/css/site.css"
+    assert static("css/site.css") == "/static-one/css/site.css"
+    settings.STATIC_URL = "/static-two/"
+    assert static("css/site.css") == "/static-two/css/site.css"
