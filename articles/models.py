@@ -1,11 +1,9 @@
-import html
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -20,7 +18,7 @@ from articles.status import ArticleKind, ArticleStatus
 from articles.story import Story, StoryFingerprint, StoryKey  # noqa: F401 (models of this app)
 from articles.tag_links import TaggedArticle
 from articles.tagging import CleanTagNamesManager
-from articles.textclean import strip_bidi_controls
+from articles.textclean import html_text, strip_bidi_controls
 
 
 class ArticleQuerySet(ArticleWritesQuerySet):
@@ -302,7 +300,7 @@ class Article(SecurityMentions, models.Model):
         summary = " ".join(self.summary.split()).removesuffix("…")
         if not summary:
             return ""
-        start = " ".join(html.unescape(strip_tags(self.body[: 4 * len(summary) + 2000])).split())
+        start = " ".join(html_text(self.body[: 4 * len(summary) + 2000]).split())
         if start.replace(" ", "").startswith(summary.replace(" ", "")):
             return ""
         return self.summary
