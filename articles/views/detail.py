@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import JSONArray
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.views.generic import DetailView
 from taggit.models import Tag
 
 from articles import related
-from articles.expressions import InJSONArray, JSONRows
+from articles.expressions import InJSONArray, JSONRows, JSONTuple
 from articles.flash import day_neighbours
 from articles.metadata import Crumb, absolute_url, article_json_ld, first_image_url
 from articles.models import Article, TaggedArticle
@@ -67,9 +66,10 @@ def _article_page(slug, now):
     One statement: the article row gains ``tag_rows`` (id, name, slug of each
     tag) and ``link_rows`` (``ArticleLink.FIELDS`` of its older and newer
     published neighbour in its category, each one step of
-    ``article_category_pub_idx``, and of its stored related articles, looked
-    up by primary key). Every article read passes the publish gate, which
-    drops the related ones withdrawn since their list was stored.
+    ``article_category_pub_idx``, and of the first RELATED_COUNT of its
+    stored related articles, looked up by primary key). Every article read
+    passes the publish gate, which drops the related ones withdrawn since
+    their list was stored (the view then reads the next ones).
     """
     gate = Article.objects.published(now=now)
     # The article's own columns, seen from the neighbours' subqueries (two levels in).
@@ -85,15 +85,15 @@ def _article_page(slug, now):
         gate.filter(
             Q(pk=Subquery(older.values("pk")[:1]))
             | Q(pk=Subquery(newer.values("pk")[:1]))
-            | Q(InJSONArray("pk", OuterRef("related_ids")))
+            | Q(InJSONArray("pk", OuterRef("related_ids"), first=RELATED_COUNT))
         )
         .order_by()
-        .values(row=JSONArray(*ArticleLink.FIELDS))
+        .values(row=JSONTuple(*ArticleLink.FIELDS))
     )
     tags = (
         TaggedArticle.objects.filter(content_object=OuterRef("pk"))
         .order_by()
-        .values(row=JSONArray("tag_id", "tag__name", "tag__slug"))
+        .values(row=JSONTuple("tag_id", "tag__name", "tag__slug"))
     )
     return (
         published_articles(now=now)
@@ -206,8 +206,23 @@ class ArticleDetailView(DetailView):
             related_articles = self.live_related(article)
         else:
             by_id = {row.pk: row for row in rows}
+            first = stored[:RELATED_COUNT]
+            if len(stored) > RELATED_COUNT and not all(pk in by_id for pk in first):
+                # One of the first RELATED_COUNT is no longer published: the
+                # next stored ones stand in (the statement read only the first).
+                later = [pk for pk in stored[RELATED_COUNT:] if pk not in by_id]
+                by_id.update((link.pk, link) for link in self.links(later))
             related_articles = [by_id[pk] for pk in stored if pk in by_id][:RELATED_COUNT]
         return older_article, newer_article, related_articles
+
+    def links(self, pks):
+        """The published articles among ``pks``, as links (one query)."""
+        rows = (
+            Article.objects.published(now=self.now)
+            .filter(pk__in=pks)
+            .values_list(*ArticleLink.FIELDS)
+        )
+        return [ArticleLink(*row) for row in rows]
 
     def flash_neighbours(self, article):
         """A flash item's page lists its day's other flash items (two bounded queries)."""

@@ -235,6 +235,43 @@ class TestBackfill:
         with django_assert_num_queries(2):
             assert shown(client, current) == ["未回填的相关NOTFILLEDq"]
 
+    def test_page_reads_only_the_first_five_until_one_is_gone(
+        self, client, django_assert_num_queries
+    ):
+        """The first five stored are read with the article; a gone one makes the page read on.
+
+        The stored list is written by hand: a draft first, the category's
+        older neighbour (read with the article anyway) after the sixth, so
+        that only reading on gives the right five, in stored order.
+        """
+        category = make_category()
+        current = make_article(category=category, published_at=T)
+        neighbour = make_article(
+            title="上一篇NEIGHBOURn", category=category, published_at=T - timedelta(minutes=1)
+        )
+        others = [
+            make_article(title=f"相关{i}READONr", published_at=T - timedelta(hours=i + 1))
+            for i in range(6)
+        ]
+        draft = make_article(published_at=T - timedelta(hours=9))
+        Article.objects.filter(pk=draft.pk).update(status=Article.Status.DRAFT)
+        published = [a.pk for a in others]
+        Article.objects.filter(pk=current.pk).update(
+            related_ids=[*published[:5], *published[5:], neighbour.pk]
+        )
+        with django_assert_num_queries(1):
+            assert shown(client, current) == [a.title for a in others[:5]]
+        Article.objects.filter(pk=current.pk).update(
+            related_ids=[draft.pk, *published[:4], published[4], neighbour.pk, published[5]]
+        )
+        with django_assert_num_queries(2):
+            assert shown(client, current) == [a.title for a in others[:5]]
+        Article.objects.filter(pk=current.pk).update(
+            related_ids=[draft.pk, *published[:4], neighbour.pk, published[4]]
+        )
+        with django_assert_num_queries(2):
+            assert shown(client, current) == [*(a.title for a in others[:4]), "上一篇NEIGHBOURn"]
+
 
 class TestNeighboursFresh:
     def test_new_article_is_the_newer_link_at_once(self, client):
