@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import DetailView
-from taggit.models import Tag
 
 from articles import related
 from articles.expressions import InJSONArray, JSONRows, JSONTuple
@@ -122,18 +121,25 @@ def _moment(text):
     return moment.astimezone(UTC)
 
 
-TAG_FIELDS = ("id", "name", "slug")
+class TagLink(NamedTuple):
+    """One of the article's tags as its page shows it: its name, linked by its slug."""
+
+    pk: int
+    name: str
+    slug: str
 
 
-def _tags(rows, db=None):
-    """Tag instances from ``tag_rows``, by id (what prefetch_related("tags") would hold)."""
+def _tags(rows):
+    """The tags in ``tag_rows``, by id (the tags prefetch_related("tags") would hold)."""
     unique = {row[0]: row for row in rows or ()}
-    return [Tag.from_db(db, TAG_FIELDS, unique[pk]) for pk in sorted(unique)]
+    return [TagLink(*unique[pk]) for pk in sorted(unique)]
 
 
 class ArticleDetailView(DetailView):
     context_object_name = "article"
     model = Article
+    # Named, so that DetailView does not derive it from the model on every request.
+    template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
         self.now = timezone.now()
@@ -141,9 +147,8 @@ class ArticleDetailView(DetailView):
         if not found:
             raise Http404("没有这篇文章。")
         article = found[0]
-        # What prefetch_related("tags") would leave: article.tags.all() reads it.
-        self.tags = _tags(article.tag_rows, db=article._state.db)
-        article._prefetched_objects_cache = {"tags": self.tags}
+        # Read with the article: plain rows, not Tag instances (nothing on the page saves them).
+        self.tags = _tags(article.tag_rows)
         return article
 
     def get(self, request, *args, **kwargs):
@@ -163,7 +168,6 @@ class ArticleDetailView(DetailView):
         image = first_image_url(self.request, article.body)
         older, newer, related_articles = self.neighbours_and_related(article)
         context.update(
-            # What article.tags.all() returns, without a manager made to return it.
             article_tags=self.tags,
             canonical=canonical,
             modified_at=max(article.updated_at, article.published_at),
@@ -203,7 +207,7 @@ class ArticleDetailView(DetailView):
         older_article = max(older_rows, key=_key, default=None)
         newer_article = min(newer_rows, key=_key, default=None)
         if stored is None:
-            related_articles = self.live_related(article)
+            related_articles = self.live_related(article, [tag.pk for tag in self.tags])
         else:
             by_id = {row.pk: row for row in rows}
             first = stored[:RELATED_COUNT]
@@ -231,16 +235,18 @@ class ArticleDetailView(DetailView):
         return day_neighbours(article, now=self.now)
 
     @staticmethod
-    def live_related(article):
+    def live_related(article, tag_ids=None):
         """Earlier articles sharing most tags with this one, computed now: one query.
 
         For an article whose list is not stored (articles/related.py computes
         the same list when articles are written). Candidates are the
         RELATED_CANDIDATES published articles just before this one (an
         index-served LIMIT subquery that the database joins as a small set);
-        only their tag links are read and counted.
+        only their tag links are read and counted. ``tag_ids``: the article's
+        tags, when read already (else its prefetched tags).
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched: no query
+        if tag_ids is None:
+            tag_ids = [tag.pk for tag in article.tags.all()]
         if not tag_ids or article.published_at is None:
             return []
         candidates = (
