@@ -76,11 +76,6 @@ class InJSONArray(Func):
         # An int, written into the SQL: the statement stays one per value.
         limit = "" if self.first is None else f" LIMIT {int(self.first)}"
         if connection.vendor == "postgresql":
-            if not limit:
-                return (
-                    f"{column} = ANY(ARRAY(SELECT (JSONB_ARRAY_ELEMENTS_TEXT({array}))::bigint))",
-                    params,
-                )
             return (
                 f"{column} = ANY(ARRAY(SELECT (item.value)::bigint FROM"  # noqa: S608 (compiled SQL, an int)
                 f" JSONB_ARRAY_ELEMENTS_TEXT({array}) WITH ORDINALITY AS item(value, position)"

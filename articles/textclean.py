@@ -1,7 +1,10 @@
-"""Cleaning of the short texts readers see as names: titles, tags, categories, sources.
+"""Texts as readers see them: names cleaned, and the text of an HTML fragment.
 
-Applied on the models (save, bulk writes, queryset updates), so every writer
-gets it: the admin, the importer, an ingestion API.
+``strip_bidi_controls`` cleans the short texts readers see as names (titles,
+tags, categories, sources). It is applied on the models (save, bulk writes,
+queryset updates), so every writer gets it: the admin, the importer, an
+ingestion API. ``html_text`` reads the text of a (sanitized) fragment: the
+article's lead, the securities a body mentions.
 """
 
 import html

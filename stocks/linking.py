@@ -19,15 +19,14 @@ updated (1), stale links deleted, new ones written, changed ones updated
 the trusted names changed.
 """
 
-import html
 from collections import Counter
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from articles.models import Article
+from articles.textclean import html_text
 from stocks import matcher
 from stocks.extract import code_mentions
 from stocks.models import ArticleSecurity, Security, best_name
@@ -42,7 +41,7 @@ def article_text(article):
     Summaries are mostly the body's first paragraph: read twice, every name in
     it would count two sightings.
     """
-    body = html.unescape(strip_tags(article.body or "")) or article.summary or ""
+    body = html_text(article.body or "") or article.summary or ""
     return f"{article.title or ''}\n{body}"
 
 
