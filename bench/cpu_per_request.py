@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finews_bench_20000 \
         .venv/bin/python bench/cpu_per_request.py [--cached | --shared-cache] \
-        [--profile PATH] URL...   (or --walk FILE [--rounds N])
+        [--profile PATH] [--database-cpu] URL...   (or --walk FILE [--rounds N])
 
 Runs the production settings (FINEWS_ENV=production, DEBUG off) and calls the
 WSGI application directly, so the figure is Django's share of a request:
@@ -10,6 +10,10 @@ what a gunicorn worker spends on top of the bare-WSGI ceiling. Prints the
 median process CPU time of --repeat requests per URL, after a warm-up; with
 ``--walk``, the mean over a file of paths requested in turn (what a crawler's
 walk costs: a repeated URL finds the per-process caches warm, a walk may not).
+``--database-cpu`` adds what the PostgreSQL backend serving the requests
+spent (its user and system time from /proc, so only with the server on
+this machine and its processes readable): the part of a page's cost that
+runs on the same cores under load but is not the worker's.
 Not a test: it is run on purpose, to compare code changes.
 """
 
@@ -58,6 +62,20 @@ def get(app, url):
     return status[0], body
 
 
+def backend_ticks(connection):
+    """(pid, CPU clock ticks so far) of the PostgreSQL backend of ``connection``, or None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # another machine, or not readable by this user
+        return None
+    return pid, int(fields[11]) + int(fields[12])  # utime + stime
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="*")
@@ -77,11 +95,19 @@ def main():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument(
+        "--database-cpu",
+        action="store_true",
+        help="also print the PostgreSQL backend's CPU per request (local server only)",
+    )
+    parser.add_argument(
         "--profile", help="write a cProfile of the last URL (or a further round of the walk) here"
     )
     args = parser.parse_args()
     production_settings()
     collect = "STATIC_ROOT" not in os.environ
+    if args.database_cpu:
+        # One connection for the whole run, so that one backend serves every request.
+        os.environ["CONN_MAX_AGE"] = "86400"
     if collect:
         os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="finews-cpu-static-")
     os.environ["PAGE_CACHE"] = "true" if args.cached else "false"
@@ -92,6 +118,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finews.settings")
 
     from django.core.wsgi import get_wsgi_application
+    from django.db import connection
 
     app = get_wsgi_application()
     if collect:
@@ -121,14 +148,23 @@ def main():
         for _ in range(20):
             request(url)
         times, walls = [], []
+        backend = backend_ticks(connection) if args.database_cpu else None
         for _ in range(args.repeat):
             started, wall = time.process_time(), time.perf_counter()
             request(url)
             times.append((time.process_time() - started) * 1000)
             walls.append((time.perf_counter() - wall) * 1000)
+        database = ""
+        if args.database_cpu:
+            after = backend_ticks(connection)
+            if backend is None or after is None or after[0] != backend[0]:
+                database = ", database CPU unknown (a local PostgreSQL only)"
+            else:
+                per_request = (after[1] - backend[1]) * 1000 / os.sysconf("SC_CLK_TCK")
+                database = f", {per_request / args.repeat:5.3f} ms database CPU (mean)"
         print(
             f"{url:50} {statistics.median(times):6.2f} ms CPU, {statistics.median(walls):6.2f} ms"
-            f" wall (medians of {args.repeat})"
+            f" wall (medians of {args.repeat}){database}"
         )
     if args.profile:
         import cProfile
