@@ -1,4 +1,4 @@
-"""Instructions per request of finews's WSGI app: a figure that load on the machine cannot move.
+"""Instructions per request of finews's WSGI app: a figure that load on the machine barely moves.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finews_bench_100000 \
         .venv/bin/python bench/instructions.py URL... [--low 20 --high 120]
@@ -6,8 +6,10 @@
 Wall-clock and CPU-time figures on a shared machine move by ±10 % from run
 to run, more than most single changes are worth. valgrind's callgrind counts
 the instructions the process executes instead: the same code, data and
-inputs give the same count (to about 0.1 %) whatever else the machine is
-doing. Each URL runs under ``bench/cpu_per_request.py`` (production settings,
+inputs give the same count (to about 0.1 %) on a quiet machine. Heavy load
+beside it moves the count a little (about 5 % with the PostgreSQL suite
+running: psycopg waits longer for a busy server), so counts to compare are
+taken alone. Each URL runs under ``bench/cpu_per_request.py`` (production settings,
 page cache off) twice at once, ``--low`` and ``--high`` requests after the
 same warm-up; the difference of the two totals divided by the difference of
 the counts is one request's instructions, start-up excluded. Slow (Python
