@@ -97,7 +97,8 @@ def main():
     parser.add_argument(
         "--database-cpu",
         action="store_true",
-        help="also print the PostgreSQL backend's CPU per request (local server only)",
+        help="also print the PostgreSQL backend's CPU per request of each URL (not --walk;"
+        " local server only)",
     )
     parser.add_argument(
         "--profile", help="write a cProfile of the last URL (or a further round of the walk) here"

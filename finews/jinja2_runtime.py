@@ -93,7 +93,7 @@ class _Context(Context):
 
 
 class ReaderEnvironment(Environment):
-    """Jinja2's environment with the compiler and context below."""
+    """Jinja2's environment with the compiler and context above."""
 
     code_generator_class = _CodeGenerator
     context_class = _Context
